@@ -1,0 +1,27 @@
+"""worksheet_engine: the rules behind the course's worksheets.
+
+Pure standard library; the same source runs under CPython (tests, CLI) and in the
+browser under Pyodide. The browser and the CLI share one entry point::
+
+    >>> from worksheet_engine import evaluate
+    >>> evaluate("smart", {"goal_text": "提高服务质量。"})["criteria"]["measurable"]["met"]
+    False
+"""
+
+from __future__ import annotations
+
+__version__ = "0.1.0"
+
+from .api import evaluate, evaluate_json, worksheet_info
+from .errors import EntryFormatError, SchemaVersionError, UnknownWorksheetError, WorksheetError
+
+__all__ = [
+    "__version__",
+    "evaluate",
+    "evaluate_json",
+    "worksheet_info",
+    "WorksheetError",
+    "UnknownWorksheetError",
+    "EntryFormatError",
+    "SchemaVersionError",
+]

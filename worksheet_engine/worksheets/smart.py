@@ -1,0 +1,110 @@
+"""SMART 目标检查 worksheet (第三讲): the form definition and its evaluator."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from ..model import Field, Issue, Section, Worksheet
+from ..render import md_escape, md_table
+from ..smart import CRITERIA, CRITERION_LABELS, check_goal
+
+_MET_TEXT = {True: "达标", False: "未达标", None: "待确认"}
+
+
+def evaluate(values: Mapping[str, Any]) -> dict[str, Any]:
+    goal = str(values.get("goal_text") or "").strip()
+    issues: list[dict[str, Any]] = []
+    if not goal:
+        issues.append(
+            Issue("required", "请先写下一个目标。", field="goal_text", severity="error",
+                  suggestion="例如：本季度末前，将团队 CSAT 从 85% 提升到 92%。").to_dict()
+        )
+        return {"ok": False, "headline": "还没有目标可检查。", "issues": issues, "criteria": {},
+                "report_md": ""}
+    check = check_goal(goal, today=values.get("_today"))
+    criteria = check["criteria"]
+    issues.extend(check.get("issues", []))
+    met = sum(1 for k in CRITERIA if criteria[k]["met"] is True)
+    failed = [CRITERION_LABELS[k] for k in CRITERIA if criteria[k]["met"] is False]
+    headline = f"五项中 {met} 项达标" + (f"；需改进：{'、'.join(failed)}" if failed else "。")
+    lines = ["## SMART 目标检查", "", f"**目标**：{md_escape(goal)}", ""]
+    owner = str(values.get("owner") or "").strip()
+    if owner:
+        lines += [f"**责任人**：{md_escape(owner)}", ""]
+    lines.append(
+        md_table(
+            ["标准", "结论", "理由", "建议"],
+            [
+                [CRITERION_LABELS[k], _MET_TEXT[criteria[k]["met"]], criteria[k]["reason"],
+                 criteria[k]["suggestion"]]
+                for k in CRITERIA
+            ],
+        )
+    )
+    if check.get("rewrite"):
+        lines += ["", "### 建议改写", "", md_escape(check["rewrite"])]
+    extra = [(f.label, values.get(f.name)) for f in _PLAN_FIELDS if values.get(f.name)]
+    if extra:
+        lines += ["", "### 设定目标五步", ""]
+        lines += [f"- **{label}**：{md_escape(text)}" for label, text in extra]
+    return {
+        "ok": not failed,
+        "headline": headline,
+        "issues": issues,
+        "criteria": criteria,
+        "rewrite": check.get("rewrite", ""),
+        "parsed": check.get("parsed", {}),
+        "report_md": "\n".join(lines),
+    }
+
+
+_PLAN_FIELDS = (
+    Field("keywords", "① 理解目标：关键词", kind="textarea", max_length=2000,
+          help="把目标拆成关键词：做什么、对谁、到什么程度。"),
+    Field("principles", "② 七个原则自查", kind="textarea", max_length=2000,
+          help="对照课程的设定目标七原则，写下这条目标还欠缺哪一条。"),
+    Field("obstacles", "③ 假设问题和阻碍", kind="textarea", max_length=4000,
+          help="可能出现的问题，以及每个问题的应对办法。"),
+    Field("enablers", "④ 支撑因子", kind="textarea", max_length=4000,
+          help="实现目标所依靠的资源、人员、工具和上级支持。"),
+    Field("tolerance", "⑤ 期限及弹性说明", kind="textarea", max_length=2000,
+          help="截止时间、检查点，以及可接受的偏差，如 ±2 个百分点。"),
+)
+
+DEFINITION = Worksheet(
+    slug="smart",
+    version=1,
+    title="SMART 目标检查",
+    description="写下一个团队目标，Python 逐条检查 S 具体、M 可衡量、A 可实现、R 相关、T 有时限，并给出改写建议。",
+    lecture="lectures/03-goals.md",
+    evaluate=evaluate,
+    entry_label_field="owner",
+    sections=(
+        Section(
+            "goal",
+            "目标",
+            (
+                Field("goal_text", "目标陈述", kind="textarea", required=True, max_length=20000,
+                      placeholder="例如：本季度末前，将团队 CSAT 从 85% 提升到 92%。",
+                      help="一句话写清：什么指标、从多少到多少、什么时候之前。"),
+                Field("owner", "责任人", placeholder="例如：张三（二组组长）", max_length=200,
+                      help="谁对这个目标负责（可选）。"),
+                Field("why_relevant", "与团队目标的关系", kind="textarea", max_length=4000,
+                      help="这个目标支撑了部门或公司的哪个目标（可选）。"),
+            ),
+        ),
+        Section("plan", "设定目标五步（选填）", _PLAN_FIELDS, optional=True,
+                help="课程的设定目标五个步骤，帮助把目标落到计划上。"),
+    ),
+    example={
+        "goal_text": "本季度末前，将二组的一次解决率（FCR）从 72% 提升到 78%，同时 AHT 不高于 300 秒。",
+        "owner": "李娜（二组组长）",
+        "why_relevant": "部门今年的重点是减少重复来电；FCR 每提升 1 个百分点，重复来电约少 2%。",
+        "keywords": "FCR；二组 15 名坐席；72%→78%；本季度末；AHT 不恶化",
+        "principles": "目标可衡量、有期限；还需要和坐席一起确认，争取认同。",
+        "obstacles": "知识库更新慢 → 每周五集中更新一次；新人多 → 每人配一位老员工带教。",
+        "enablers": "质检组每周抽听 20 通重复来电；IT 支持工单标签改造。",
+        "tolerance": "季度末前完成；每月检查一次；FCR 允许 ±1 个百分点的波动。",
+    },
+)
