@@ -26,10 +26,19 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 PYODIDE_DIR = ROOT / "node_modules" / "pyodide"
 ENGINE_DIR = ROOT / "worksheet_engine"
-#: Files of the npm package the browser needs (module worker: pyodide.mjs).
-RUNTIME_FILES = ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip")
+#: Files of the npm package the browser needs, and their names in the site. The two ES
+#: modules are renamed to ``.js``: Python 3.11's ``http.server`` (and IIS by default)
+#: serve ``.mjs`` as application/octet-stream, which browsers refuse to run as a
+#: module. The worker imports ``pyodide.asm.esm.js`` itself and hands it to
+#: ``loadPyodide`` as ``createPyodideModule``, so Pyodide never asks for ``.mjs``.
+RUNTIME_FILES = {
+    "pyodide.mjs": "pyodide.esm.js",
+    "pyodide.asm.mjs": "pyodide.asm.esm.js",
+    "pyodide.asm.wasm": "pyodide.asm.wasm",
+    "python_stdlib.zip": "python_stdlib.zip",
+}
 #: Served precompressed (.gz beside the original) for servers set up for it.
-GZIP_SUFFIXES = (".wasm", ".mjs", ".zip", ".json", ".whl")
+GZIP_SUFFIXES = (".wasm", ".js", ".zip", ".json", ".whl")
 PACKAGE_NAME = "worksheet-engine"
 _ZIP_DATE = (2020, 1, 1, 0, 0, 0)
 
@@ -132,11 +141,11 @@ def install_runtime(site_dir: Path, runtime_path: str, wheel: EngineWheel) -> Pa
     """Copy Pyodide and the engine wheel into ``site_dir / runtime_path``."""
     target = site_dir / runtime_path
     target.mkdir(parents=True, exist_ok=True)
-    for name in RUNTIME_FILES:
+    for name, site_name in RUNTIME_FILES.items():
         src = PYODIDE_DIR / name
         if not src.exists():
             raise RuntimeMissing(f"{src} is missing: run `npm ci`.")
-        dst = target / name
+        dst = target / site_name
         if not dst.exists() or dst.stat().st_size != src.stat().st_size or dst.stat().st_mtime < src.stat().st_mtime:
             shutil.copy2(src, dst)
     for old in target.glob("worksheet_engine-*.whl*"):

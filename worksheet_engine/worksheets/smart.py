@@ -23,7 +23,7 @@ def evaluate(values: Mapping[str, Any]) -> dict[str, Any]:
         return {"ok": False, "headline": "还没有目标可检查。", "issues": issues, "criteria": {},
                 "report_md": ""}
     check = check_goal(goal, today=values.get("_today"))
-    criteria = check["criteria"]
+    criteria = {k: {**check["criteria"][k], "label": CRITERION_LABELS[k]} for k in CRITERIA}
     issues.extend(check.get("issues", []))
     met = sum(1 for k in CRITERIA if criteria[k]["met"] is True)
     failed = [CRITERION_LABELS[k] for k in CRITERIA if criteria[k]["met"] is False]

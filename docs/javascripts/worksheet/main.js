@@ -1,0 +1,61 @@
+// Entry point (loaded once per visit as an ES module). Mounts worksheets on every
+// page Material shows, including after instant navigation, and keeps one Python
+// worker for the whole visit.
+
+import * as engine from "./engine-client.js";
+import * as store from "./storage.js";
+import { WorksheetController } from "./controller.js";
+
+/** @type {Set<WorksheetController>} */
+const mounted = new Set();
+
+function mountAll(root) {
+  for (const c of mounted) if (!c.root.isConnected) {
+    c.dispose();
+    mounted.delete(c);
+  }
+  const roots = root.querySelectorAll("[data-ws-root]:not([data-ws-mounted])");
+  for (const node of roots) {
+    node.setAttribute("data-ws-mounted", "");
+    try {
+      mounted.add(new WorksheetController(node));
+    } catch (err) {
+      console.error("worksheet mount failed", err);
+    }
+  }
+  if (roots.length && engine.PYTHON_START !== "never") engine.start().catch(() => {});
+}
+
+function flushAll() {
+  for (const c of mounted) c.flush();
+}
+
+// Save before the page goes away, whatever the reason.
+window.addEventListener("pagehide", flushAll);
+document.addEventListener("visibilitychange", () => {
+  if (document.visibilityState === "hidden") flushAll();
+});
+// Another tab changed an entry.
+window.addEventListener("storage", (event) => {
+  for (const c of mounted) c.onStorage(event);
+});
+// Material re-renders content on instant navigation: flush edits first.
+document.addEventListener("click", (event) => {
+  if (event.target.closest && event.target.closest("a[href]")) flushAll();
+}, true);
+
+if (engine.PYTHON_START === "idle") {
+  const idle = window.requestIdleCallback || ((fn) => setTimeout(fn, 1500));
+  idle(() => engine.start().catch(() => {}));
+}
+
+if (window.document$ && typeof window.document$.subscribe === "function") {
+  window.document$.subscribe(() => mountAll(document));
+} else {
+  mountAll(document);
+}
+
+// Ask the browser not to evict our data under storage pressure (where it allows).
+if (navigator.storage && navigator.storage.persist && store.storageHealth() === "ok") {
+  navigator.storage.persisted().then((yes) => yes || navigator.storage.persist()).catch(() => {});
+}
