@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
-from markupsafe import Markup
 
 from worksheet_engine.errors import UnknownWorksheetError
 from worksheet_engine.worksheets import get
@@ -43,10 +42,9 @@ _env = Environment(
 )
 
 
-def _json_for_script(obj: Any) -> Markup:
-    """JSON safe inside <script type="application/json"> (no closing tags possible)."""
-    text = json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
-    return Markup(text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
+def _definition_json(obj: Any) -> str:
+    """Compact JSON; Jinja's autoescape makes it safe inside an HTML attribute."""
+    return json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
 
 
 def render(name: str, **ctx: Any) -> str:
@@ -59,4 +57,4 @@ def render_worksheet(slug: str, where: str = "?") -> str:
     except UnknownWorksheetError as exc:
         raise MacroError(f"{where}: worksheet({slug!r}) — {exc}") from None
     info = ws.to_info_dict()
-    return render("form.html", ws=info, definition_json=_json_for_script(info))
+    return render("form.html", ws=info, definition_json=_definition_json(info))

@@ -21,7 +21,7 @@ const timeText = (iso) => new Date(iso).toLocaleString("zh-CN", { hour12: false,
 export class WorksheetController {
   constructor(root) {
     this.root = root;
-    this.def = JSON.parse(root.querySelector("script[data-ws-definition]").textContent);
+    this.def = JSON.parse(root.dataset.wsDefinition);
     this.slug = this.def.slug;
     this.form = root.querySelector("[data-ws-form]");
     this.panel = root.querySelector("[data-ws-result]");
