@@ -62,7 +62,8 @@ def evaluate(slug: str, data: Any, today: _dt.date | str | None = None) -> dict[
         issues=all_issues,
         completion=completion(ws, values),
     )
-    result.setdefault("ok", not any(i["severity"] == "error" for i in all_issues))
+    # An error found anywhere (coercion included) means the entry is not ok.
+    result["ok"] = bool(result.get("ok", True)) and not any(i["severity"] == "error" for i in all_issues)
     result.setdefault("headline", "")
     result.setdefault("report_md", "")
     result["report_html"] = to_html(result["report_md"])
