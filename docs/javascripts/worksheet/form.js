@@ -225,6 +225,8 @@ export function renderResult(panel, result, form) {
     details.append(el("summary", {}, "报告预览（可下载为 Markdown 或打印）"));
     const report = el("div", { class: "ws-report", "data-ws-report": "" });
     report.append(safeFragment(result.report_html));
+    // Wide tables scroll sideways; make them reachable by keyboard.
+    for (const table of report.querySelectorAll("table")) table.tabIndex = 0;
     details.append(report);
     panel.append(details);
   }
