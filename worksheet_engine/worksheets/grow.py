@@ -24,6 +24,7 @@ from typing import Any
 from ..grow import STAGE_HINTS, STAGE_LABELS, STAGES, classify_question
 from ..model import Field, Issue, Section, Worksheet
 from ..render import md_escape, md_table
+from ._common import parse_date, rows_of as _rows, text_of as _text
 from ..smart import check_goal
 
 _QUESTION_FIELDS = {"G": "questions_g", "R": "questions_r", "O": "questions_o", "W": "questions_w"}
@@ -44,32 +45,6 @@ _FLAG_TEXT = {
     "focused": "聚焦型",
     "mixed": "夹带封闭小问",
 }
-_DATE = re.compile(r"^\s*(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?")
-
-
-def parse_date(text: Any) -> _dt.date | None:
-    """Read ``YYYY-MM-DD`` (also ``/``, ``.`` or ``年月日``); ``None`` when it is not a date."""
-    m = _DATE.match(str(text or "")[:40])
-    if not m:
-        return None
-    try:
-        return _dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
-    except ValueError:
-        return None
-
-
-def _text(values: Mapping[str, Any], name: str) -> str:
-    value = values.get(name)
-    return value.strip() if isinstance(value, str) else ""
-
-
-def _rows(values: Mapping[str, Any], name: str) -> list[Mapping[str, Any]]:
-    value = values.get(name)
-    if not isinstance(value, list):
-        return []
-    return [r for r in value if isinstance(r, Mapping)]
-
-
 def _cell(row: Mapping[str, Any], name: str) -> str:
     value = row.get(name)
     return value.strip() if isinstance(value, str) else ""

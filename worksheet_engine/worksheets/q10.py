@@ -32,6 +32,7 @@ from typing import Any
 
 from ..model import Field, Issue, Section, Worksheet
 from ..render import md_escape, md_table
+from ._common import parse_date, rows_of as _rows, text_of as _text
 from ..smart import check_goal
 
 _kpi: Any
@@ -103,37 +104,11 @@ def kpi_direction(metric: str) -> tuple[str | None, str]:
 
 # --- small helpers ---------------------------------------------------------------------
 
-_DATE = re.compile(r"^\s*(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?")
-
-
-def parse_date(text: Any) -> _dt.date | None:
-    """Read ``YYYY-MM-DD`` (also ``/``, ``.`` or ``年月日``); ``None`` when it is not a date."""
-    m = _DATE.match(str(text or "")[:40])
-    if not m:
-        return None
-    try:
-        return _dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
-    except ValueError:
-        return None
-
-
-def _text(values: Mapping[str, Any], name: str) -> str:
-    value = values.get(name)
-    return value.strip() if isinstance(value, str) else ""
-
-
 def _number(values: Mapping[str, Any], name: str) -> float | None:
     value = values.get(name)
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         return None
     return float(value) if math.isfinite(value) else None
-
-
-def _rows(values: Mapping[str, Any], name: str) -> list[Mapping[str, Any]]:
-    value = values.get(name)
-    if not isinstance(value, list):
-        return []
-    return [r for r in value if isinstance(r, Mapping)]
 
 
 def _cell(row: Mapping[str, Any], name: str) -> str:
