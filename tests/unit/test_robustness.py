@@ -117,16 +117,18 @@ def entries(ws: Worksheet) -> st.SearchStrategy[Any]:
 
 
 def _timed_evaluate(slug: str, data: Any, today: Any) -> tuple[dict[str, Any], float]:
-    start = time.perf_counter()
-    result = api.evaluate(slug, data, today)
-    elapsed = time.perf_counter() - start
-    if elapsed >= LIMIT_SECONDS:
-        # One re-measure separates a slow evaluator from a descheduled test process
-        # (other jobs share this machine); a genuinely slow input fails both times.
-        start = time.perf_counter()
+    """Evaluate and measure CPU time (not wall time: on a loaded 2-core CI box the
+    process can be descheduled mid-call). A slow input is measured up to 3 times and
+    judged by its best run; a genuinely slow evaluator fails every time."""
+    best = float("inf")
+    result: dict[str, Any] = {}
+    for _ in range(3):
+        start = time.process_time()
         result = api.evaluate(slug, data, today)
-        elapsed = min(elapsed, time.perf_counter() - start)
-    return result, elapsed
+        best = min(best, time.process_time() - start)
+        if best < LIMIT_SECONDS:
+            break
+    return result, best
 
 
 def _check_result(result: Any) -> None:

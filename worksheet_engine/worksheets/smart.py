@@ -42,6 +42,14 @@ def evaluate(values: Mapping[str, Any]) -> dict[str, Any]:
             ],
         )
     )
+    found = _parsed_lines(check.get("parsed") or {})
+    if found:
+        lines += ["", "### 识别结果", ""] + found
+    notes = [i for i in check.get("issues", []) if i.get("severity") in ("error", "warning")]
+    if notes:
+        lines += ["", "### 提示", ""]
+        lines += [f"- {md_escape(i['message'])}" + (f" {md_escape(i['suggestion'])}" if i.get("suggestion") else "")
+                  for i in notes]
     if check.get("rewrite"):
         lines += ["", "### 建议改写", "", md_escape(check["rewrite"])]
     extra = [(f.label, values.get(f.name)) for f in _PLAN_FIELDS if values.get(f.name)]
@@ -57,6 +65,34 @@ def evaluate(values: Mapping[str, Any]) -> dict[str, Any]:
         "parsed": check.get("parsed", {}),
         "report_md": "\n".join(lines),
     }
+
+
+_DEADLINE_KIND = {"date": "截止日期", "period": "考核期", "window": "时间窗口", "duration": "持续期",
+                  "frequency": "考核频率", "event": "事件节点"}
+
+
+def _parsed_lines(parsed: Mapping[str, Any]) -> list[str]:
+    """Bullet lines describing what the checker understood (metric, baseline → target, deadline)."""
+    lines: list[str] = []
+    metrics = parsed.get("metrics") or []
+    if metrics:
+        arrows = {"up": "越高越好", "down": "越低越好"}
+        lines.append("- **指标**：" + "、".join(
+            md_escape(m["label"]) + (f"（{arrows[m['direction']]}）" if m.get("direction") in arrows else "")
+            for m in metrics))
+    unit = parsed.get("unit") or ""
+    if parsed.get("baseline") is not None or parsed.get("target") is not None:
+        base = "—" if parsed.get("baseline") is None else f"{parsed['baseline']}{unit}"
+        target = "—" if parsed.get("target") is None else f"{parsed['target']}{unit}"
+        lines.append(f"- **现状 → 目标**：{md_escape(base)} → {md_escape(target)}")
+    deadline = parsed.get("deadline")
+    if deadline:
+        kind = _DEADLINE_KIND.get(deadline.get("kind"), "期限")
+        when = md_escape(deadline.get("text", ""))
+        if deadline.get("resolved"):
+            when += f"（{deadline['resolved']}）"
+        lines.append(f"- **{kind}**：{when}")
+    return lines
 
 
 _PLAN_FIELDS = (
