@@ -33,3 +33,45 @@ def rows_of(values: Mapping[str, Any], name: str) -> list[Mapping[str, Any]]:
     if not isinstance(value, list):
         return []
     return [r for r in value if isinstance(r, Mapping)]
+
+
+#: How a SMART verdict reads in reports.
+MET_TEXT = {True: "达标", False: "未达标", None: "待确认"}
+#: Goals longer than this are checked on their first part only (a goal is one or two
+#: sentences; long background text belongs in another field).
+SMART_MAX_CHARS = 300
+
+
+def short(text: str, limit: int = 30) -> str:
+    """One line, cut to ``limit`` characters with an ellipsis."""
+    text = re.sub(r"\s+", " ", text)
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
+def issue(code: str, message: str, field: str | None = None, severity: str = "warning",
+          suggestion: str = "") -> dict[str, Any]:
+    """An :class:`~worksheet_engine.model.Issue` as the dict results carry."""
+    from ..model import Issue
+
+    return Issue(code, message, field=field, severity=severity, suggestion=suggestion).to_dict()
+
+
+def goal_criteria(goal: str, today: Any) -> dict[str, dict[str, Any]]:
+    """SMART verdicts for a goal embedded in another worksheet; ``{}`` if the checker fails."""
+    from ..smart import check_goal
+
+    try:
+        raw = check_goal(goal[:SMART_MAX_CHARS], today if isinstance(today, _dt.date) else None)["criteria"]
+    except Exception:  # noqa: BLE001 - a checker fault must not break the whole worksheet
+        return {}
+    out: dict[str, dict[str, Any]] = {}
+    if isinstance(raw, Mapping):
+        for key, verdict in raw.items():
+            if isinstance(verdict, Mapping):
+                met = verdict.get("met")
+                out[str(key)] = {
+                    "met": met if met in (True, False) else None,
+                    "reason": str(verdict.get("reason") or ""),
+                    "suggestion": str(verdict.get("suggestion") or ""),
+                }
+    return out

@@ -22,22 +22,20 @@ from collections.abc import Mapping
 from typing import Any
 
 from ..grow import STAGE_HINTS, STAGE_LABELS, STAGES, classify_question
-from ..model import Field, Issue, Section, Worksheet
+from ..model import Field, Section, Worksheet
 from ..render import md_escape, md_table
-from ._common import parse_date, rows_of as _rows, text_of as _text
-from ..smart import check_goal
+from ..smart import CRITERION_LABELS as _SMART_LABELS
+from ._common import MET_TEXT as _MET_TEXT, SMART_MAX_CHARS as _SMART_MAX_CHARS
+from ._common import goal_criteria as _goal_criteria, issue as _issue, parse_date
+from ._common import rows_of as _rows, text_of as _text
+from ._common import short as _short_any
+
+
+def _short(text: str, limit: int = 30) -> str:
+    return _short_any(text, limit)
 
 _QUESTION_FIELDS = {"G": "questions_g", "R": "questions_r", "O": "questions_o", "W": "questions_w"}
-_SMART_LABELS = {
-    "specific": "S 具体",
-    "measurable": "M 可衡量",
-    "achievable": "A 可实现",
-    "relevant": "R 相关",
-    "time_bound": "T 有时限",
-}
-_MET_TEXT = {True: "达标", False: "未达标", None: "待确认"}
 # A goal is one sentence; the SMART checker's cost grows with the text, so it sees at most this much.
-_SMART_MAX_CHARS = 300
 _FLAG_TEXT = {
     "leading": "引导性",
     "scale": "刻度题",
@@ -49,35 +47,6 @@ def _cell(row: Mapping[str, Any], name: str) -> str:
     value = row.get(name)
     return value.strip() if isinstance(value, str) else ""
 
-
-def _short(text: str, limit: int = 30) -> str:
-    text = re.sub(r"\s+", " ", text)
-    return text if len(text) <= limit else text[:limit] + "…"
-
-
-def _issue(code: str, message: str, field: str | None = None, severity: str = "warning",
-           suggestion: str = "") -> dict[str, Any]:
-    return Issue(code, message, field=field, severity=severity, suggestion=suggestion).to_dict()
-
-
-def _goal_criteria(goal: str, today: Any) -> dict[str, dict[str, Any]]:
-    """The SMART verdicts for the coaching goal; an empty dict if the checker fails."""
-    try:
-        raw = check_goal(goal[:_SMART_MAX_CHARS], today if isinstance(today, _dt.date) else None)["criteria"]
-    except Exception:  # noqa: BLE001 - a checker fault must not break the whole plan
-        return {}
-    out: dict[str, dict[str, Any]] = {}
-    if not isinstance(raw, Mapping):
-        return out
-    for key, verdict in raw.items():
-        if isinstance(verdict, Mapping):
-            met = verdict.get("met")
-            out[str(key)] = {
-                "met": met if met in (True, False) else None,
-                "reason": str(verdict.get("reason") or ""),
-                "suggestion": str(verdict.get("suggestion") or ""),
-            }
-    return out
 
 
 def _check_questions(values: Mapping[str, Any], issues: list[dict[str, Any]]) -> list[dict[str, Any]]:

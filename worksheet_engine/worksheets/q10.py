@@ -24,16 +24,22 @@ Example::
 
 from __future__ import annotations
 
-import datetime as _dt
 import math
 import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from ..model import Field, Issue, Section, Worksheet
+from ..model import Field, Section, Worksheet
 from ..render import md_escape, md_table
-from ._common import parse_date, rows_of as _rows, text_of as _text
-from ..smart import check_goal
+from ..smart import CRITERION_LABELS as _SMART_LABELS
+from ._common import MET_TEXT as _MET_TEXT, SMART_MAX_CHARS as _SMART_MAX_CHARS
+from ._common import goal_criteria as _goal_criteria, issue as _issue, parse_date
+from ._common import rows_of as _rows, text_of as _text
+from ._common import short as _short_any
+
+
+def _short(text: str, limit: int = 24) -> str:
+    return _short_any(text, limit)
 
 _kpi: Any
 _normalize: Any
@@ -116,21 +122,11 @@ def _cell(row: Mapping[str, Any], name: str) -> str:
     return value.strip() if isinstance(value, str) else ""
 
 
-def _short(text: str, limit: int = 24) -> str:
-    text = re.sub(r"\s+", " ", text)
-    return text if len(text) <= limit else text[:limit] + "…"
-
-
 def _fmt(x: float, digits: int = 2) -> str:
     if abs(x) >= 1e9:
         return f"{x:.4g}"
     text = f"{x:.{digits}f}".rstrip("0").rstrip(".")
     return "0" if text in ("-0", "") else text
-
-
-def _issue(code: str, message: str, field: str | None = None, severity: str = "warning",
-           suggestion: str = "") -> dict[str, Any]:
-    return Issue(code, message, field=field, severity=severity, suggestion=suggestion).to_dict()
 
 
 def _bigrams(text: str) -> frozenset[str]:
@@ -281,27 +277,9 @@ _BLAME = re.compile(
     r"(不负责|太懒|偷懒|态度差|能力差|能力不行|拖后腿|掉链子|不上心|不认真)"
 )
 _VAGUE_ACTION = re.compile(r"^(继续)?(加强|注意|关注|重视|持续|尽量|争取|做好|落实|完善|优化|提高|提升|改进|密切)")
-_MET_TEXT = {True: "达标", False: "未达标", None: "待确认"}
 # A goal is one sentence; the SMART checker's cost grows with the text, so it sees at most this much.
-_SMART_MAX_CHARS = 300
 _CELL_LIMIT = 120
-_SMART_LABELS = {"specific": "S 具体", "measurable": "M 可衡量", "achievable": "A 可实现", "relevant": "R 相关",
-                 "time_bound": "T 有时限"}
 
-
-def _goal_criteria(goal: str, today: Any) -> dict[str, dict[str, Any]]:
-    try:
-        raw = check_goal(goal[:_SMART_MAX_CHARS], today if isinstance(today, _dt.date) else None)["criteria"]
-    except Exception:  # noqa: BLE001 - a checker fault must not break the review
-        return {}
-    out: dict[str, dict[str, Any]] = {}
-    if isinstance(raw, Mapping):
-        for key, v in raw.items():
-            if isinstance(v, Mapping):
-                met = v.get("met")
-                out[str(key)] = {"met": met if met in (True, False) else None,
-                                 "reason": str(v.get("reason") or ""), "suggestion": str(v.get("suggestion") or "")}
-    return out
 
 
 def evaluate(values: Mapping[str, Any]) -> dict[str, Any]:

@@ -8,8 +8,8 @@ from typing import Any
 from ..model import Field, Issue, Section, Worksheet
 from ..render import md_escape, md_table
 from ..smart import CRITERIA, CRITERION_LABELS, check_goal
+from ._common import MET_TEXT as _MET_TEXT
 
-_MET_TEXT = {True: "达标", False: "未达标", None: "待确认"}
 
 
 def evaluate(values: Mapping[str, Any]) -> dict[str, Any]:

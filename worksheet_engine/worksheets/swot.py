@@ -26,12 +26,13 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from difflib import SequenceMatcher
 from typing import Any
 
 from ..model import Field, Issue, Section, Worksheet
 from ..render import md_escape, md_table
+from ._common import rows_of as _rows
 
 # --------------------------------------------------------------------------------------
 # Quadrants and TOWS cells
@@ -263,13 +264,6 @@ def _is_vague(text: str, evidence: str) -> tuple[bool, str]:
 # --------------------------------------------------------------------------------------
 # Reading the entry
 # --------------------------------------------------------------------------------------
-
-
-def _rows(values: Mapping[str, Any], name: str) -> list[Mapping[str, Any]]:
-    raw = values.get(name)
-    if not isinstance(raw, Sequence) or isinstance(raw, (str, bytes)):
-        return []
-    return [row for row in raw if isinstance(row, Mapping)]
 
 
 def _importance(raw: Any) -> int | float | None:
