@@ -1,24 +1,29 @@
 // Local storage of worksheet entries. Nothing here talks to the network.
 //
-// Every entry is one localStorage record holding a versioned envelope
-// (worksheet_engine/schemas/entry.v1.schema.json):
-//   {format: "worksheet-entry", schema_version: 1, worksheet, worksheet_version,
-//    id, name, created_at, saved_at, rev, completion, data}
-// Keys are namespaced by the site's path, so two courses on one host never mix:
-//   "<site path>.ws.entry.<slug>.<id>"   one entry
+// Every entry is one localStorage record holding a versioned envelope (see
+// envelope.js and worksheet_engine/schemas/entry.v1.schema.json). Keys are
+// namespaced by the site's path, so two courses on one intranet host never mix:
+//   "<site path>.ws.entry.<slug>.<id>"   one entry          e.g. "/training/.ws.entry.smart.lx3k…"
 //   "<site path>.ws.meta"                current entry per worksheet, last backup time
+// These key shapes are a stored format: never rename them (a renamed key hides
+// saved work). Records are migrated on read; a record that cannot be read is left
+// where it is, untouched, and counted (unreadableCount) so the page can say so.
+//
 // When storage is disabled or full, records live in memory and the page says so.
 
-export const FORMAT = "worksheet-entry";
-export const BACKUP_FORMAT = "worksheet-backup";
-export const SCHEMA_VERSION = 1;
+import { ENTRY_FORMAT, SCHEMA_VERSION, upgradeEnvelope, validateEnvelope, newId as makeId } from "./envelope.js";
 
-/** @typedef {{format: string, schema_version: number, worksheet: string, worksheet_version: number, id: string, name: string, created_at: string, saved_at: string, rev: number, completion?: number, data: object}} Envelope */
+export { ENTRY_FORMAT as FORMAT, SCHEMA_VERSION };
 
 const siteRoot = new URL("../../", import.meta.url);
 export const NAMESPACE = `${siteRoot.pathname}.ws.`;
+const ENTRY_PREFIX = `${NAMESPACE}entry.`;
+const META_KEY = `${NAMESPACE}meta`;
 
+/** Records that could not be written to the browser's storage (storage off or full). */
 const memory = new Map();
+/** Keys removed while storage was failing: hide their stale stored copy. */
+const removedInMemory = new Set();
 let backend = probe();
 const troubleListeners = new Set();
 
@@ -41,20 +46,27 @@ export function storageHealth() {
   return health;
 }
 
+/** True while some of this site's records exist only in this page's memory. */
+export function hasMemoryOnly() {
+  return memory.size > 0 || removedInMemory.size > 0;
+}
+
+/** Call fn(kind) now if storage is already in trouble, and on every change. */
 export function onTrouble(fn) {
   troubleListeners.add(fn);
   if (health !== "ok") fn(health);
   return () => troubleListeners.delete(fn);
 }
 
-function trouble(kind) {
+function setHealth(kind) {
+  if (kind === health) return;
   health = kind;
   for (const fn of troubleListeners) fn(kind);
 }
 
 function rawGet(key) {
   if (memory.has(key)) return memory.get(key);
-  if (!backend) return null;
+  if (removedInMemory.has(key) || !backend) return null;
   try {
     return backend.getItem(key);
   } catch {
@@ -62,19 +74,22 @@ function rawGet(key) {
   }
 }
 
+const isQuota = (err) => Boolean(err) && (err.name === "QuotaExceededError" || err.code === 22 || err.code === 1014 || /quota/i.test(`${err.name} ${err.message}`));
+
 function rawSet(key, value) {
   if (backend) {
     try {
       backend.setItem(key, value);
       memory.delete(key);
+      removedInMemory.delete(key);
       if (health !== "ok") {
-        health = "ok";
-        for (const fn of troubleListeners) fn("ok");
+        setHealth("ok");
+        drainMemory();
       }
       return true;
     } catch (err) {
       memory.set(key, value);
-      trouble(err && /quota/i.test(`${err.name} ${err.message}`) ? "full" : "disabled");
+      setHealth(isQuota(err) ? "full" : "disabled");
       return false;
     }
   }
@@ -82,13 +97,34 @@ function rawSet(key, value) {
   return false;
 }
 
+/** Storage works again: move what waited in memory into it. */
+function drainMemory() {
+  for (const [key, value] of [...memory]) {
+    try {
+      backend.setItem(key, value);
+      memory.delete(key);
+    } catch {
+      return;
+    }
+  }
+  for (const key of [...removedInMemory]) {
+    try {
+      backend.removeItem(key);
+      removedInMemory.delete(key);
+    } catch {
+      return;
+    }
+  }
+}
+
 function rawRemove(key) {
   memory.delete(key);
   if (!backend) return;
   try {
     backend.removeItem(key);
+    removedInMemory.delete(key);
   } catch {
-    /* nothing to do: the record is gone from memory either way */
+    removedInMemory.add(key);
   }
 }
 
@@ -98,7 +134,7 @@ function allKeys() {
     try {
       for (let i = 0; i < backend.length; i++) {
         const k = backend.key(i);
-        if (k && k.startsWith(NAMESPACE)) keys.add(k);
+        if (k && k.startsWith(NAMESPACE) && !removedInMemory.has(k)) keys.add(k);
       }
     } catch {
       /* storage vanished: memory keys are all we have */
@@ -107,13 +143,18 @@ function allKeys() {
   return [...keys];
 }
 
-const entryKey = (slug, id) => `${NAMESPACE}entry.${slug}.${id}`;
-const META_KEY = `${NAMESPACE}meta`;
+const entryKey = (slug, id) => `${ENTRY_PREFIX}${slug}.${id}`;
 
-export function newId() {
-  const rand = crypto.getRandomValues(new Uint32Array(2));
-  return `${Date.now().toString(36)}${rand[0].toString(36)}${rand[1].toString(36)}`.slice(0, 20);
+/** {slug, id} from an entry key, or null. */
+function splitKey(key) {
+  if (!key || !key.startsWith(ENTRY_PREFIX)) return null;
+  const rest = key.slice(ENTRY_PREFIX.length);
+  const dot = rest.indexOf(".");
+  if (dot < 1) return null;
+  return { slug: rest.slice(0, dot), id: rest.slice(dot + 1) };
 }
+
+export const newId = () => makeId();
 
 function parse(text) {
   if (!text) return null;
@@ -124,117 +165,61 @@ function parse(text) {
   }
 }
 
-// ---- envelope validation and migration (pure; also used for imports) -------------
-
-const ID_RE = /^[A-Za-z0-9_-]{1,64}$/;
-const SLUG_RE = /^[a-z0-9_-]{1,40}$/;
-
-/**
- * Migrate an envelope to SCHEMA_VERSION step by step; throws on what can't be read.
- * @param {any} env
- * @returns {Envelope}
- */
-export function upgradeEnvelope(env) {
-  if (!env || typeof env !== "object" || Array.isArray(env)) throw new Error("不是一个条目对象");
-  if (env.format !== FORMAT) throw new Error("格式标记不是 worksheet-entry");
-  let version = env.schema_version;
-  if (!Number.isInteger(version)) throw new Error("缺少 schema_version");
-  if (version > SCHEMA_VERSION) throw new Error(`条目来自更新版本的站点（schema_version ${version}），请先升级本站`);
-  let out = { ...env };
-  // Step-by-step migrations. v0 (pre-release drafts) kept fields at the top level.
-  if (version === 0) {
-    const { format, schema_version, worksheet, saved_at, ...rest } = out;
-    out = { format, schema_version: 1, worksheet, worksheet_version: 1, saved_at, data: rest.data ?? rest };
-    version = 1;
-  }
-  return validateEnvelope(out);
-}
-
-/** @returns {Envelope} a clean copy, or throws with a Chinese reason. */
-export function validateEnvelope(env) {
-  if (!SLUG_RE.test(String(env.worksheet || ""))) throw new Error("工作表名称无效");
-  if (!env.data || typeof env.data !== "object" || Array.isArray(env.data)) throw new Error("data 应是对象");
-  const now = new Date().toISOString();
-  const id = ID_RE.test(String(env.id || "")) ? String(env.id) : newId();
-  const saved = typeof env.saved_at === "string" && !Number.isNaN(Date.parse(env.saved_at)) ? env.saved_at : now;
-  return {
-    format: FORMAT,
-    schema_version: SCHEMA_VERSION,
-    worksheet: String(env.worksheet),
-    worksheet_version: Number.isInteger(env.worksheet_version) ? env.worksheet_version : 1,
-    id,
-    name: typeof env.name === "string" && env.name.trim() ? env.name.slice(0, 120) : "未命名",
-    created_at: typeof env.created_at === "string" && !Number.isNaN(Date.parse(env.created_at)) ? env.created_at : saved,
-    saved_at: saved,
-    rev: Number.isInteger(env.rev) && env.rev >= 0 ? env.rev : 0,
-    completion: typeof env.completion === "number" && env.completion >= 0 && env.completion <= 1 ? env.completion : undefined,
-    data: cleanData(env.data),
-  };
-}
-
-/** Keep only JSON-safe values: strings, finite numbers, booleans, null, arrays and plain objects. */
-function cleanData(value, depth = 0) {
-  if (depth > 6) return null;
-  if (value === null || typeof value === "boolean" || typeof value === "string") return value;
-  if (typeof value === "number") return Number.isFinite(value) ? value : null;
-  if (Array.isArray(value)) return value.slice(0, 200).map((v) => cleanData(v, depth + 1));
-  if (typeof value === "object") {
-    const out = {};
-    for (const [k, v] of Object.entries(value).slice(0, 200)) {
-      if (k === "__proto__" || k === "constructor" || k === "prototype") continue;
-      out[k] = cleanData(v, depth + 1);
-    }
-    return out;
-  }
-  return null;
-}
-
-// ---- entries -------------------------------------------------------------------
-
-/** @returns {Envelope[]} entries of one worksheet, newest first */
-export function listEntries(slug) {
-  const prefix = `${NAMESPACE}entry.${slug}.`;
-  const out = [];
-  for (const key of allKeys()) {
-    if (!key.startsWith(prefix)) continue;
-    const env = parse(rawGet(key));
-    try {
-      out.push(upgradeEnvelope(env));
-    } catch {
-      /* an unreadable record is left in place (never deleted), just not listed */
-    }
-  }
-  return out.sort((a, b) => (a.saved_at < b.saved_at ? 1 : -1));
-}
-
-export function listAll() {
-  const out = [];
-  for (const key of allKeys()) {
-    if (!key.startsWith(`${NAMESPACE}entry.`)) continue;
-    try {
-      out.push(upgradeEnvelope(parse(rawGet(key))));
-    } catch {
-      /* skip unreadable */
-    }
-  }
-  return out;
-}
-
-/** @returns {Envelope|null} */
-export function getEntry(slug, id) {
+/** Read one stored record: migrated to the current version, or null if unreadable. */
+function readRecord(key) {
+  const parts = splitKey(key);
+  const raw = parse(rawGet(key));
+  if (!parts || !raw) return null;
   try {
-    return upgradeEnvelope(parse(rawGet(entryKey(slug, id))));
+    const env = upgradeEnvelope(raw, { idHint: parts.id });
+    // The key is where the record lives: it wins over whatever id the record claims.
+    return env.worksheet === parts.slug && env.id === parts.id ? env : { ...env, worksheet: parts.slug, id: parts.id };
   } catch {
     return null;
   }
 }
 
+// ---- entries -------------------------------------------------------------------
+
+let unreadable = 0;
+
+/** @returns {object[]} entries of one worksheet, newest first */
+export function listEntries(slug) {
+  return listAll().filter((e) => e.worksheet === slug);
+}
+
+/** Every readable entry of this site, newest first. */
+export function listAll() {
+  const out = [];
+  let bad = 0;
+  for (const key of allKeys()) {
+    if (!key.startsWith(ENTRY_PREFIX)) continue;
+    const env = readRecord(key);
+    if (env) out.push(env);
+    else bad += 1; // an unreadable record is left in place (never deleted), just not listed
+  }
+  unreadable = bad;
+  return out.sort((a, b) => (a.saved_at < b.saved_at ? 1 : a.saved_at > b.saved_at ? -1 : 0));
+}
+
+/** How many of this site's records the last listing could not read (kept untouched). */
+export function unreadableCount() {
+  return unreadable;
+}
+
+/** @returns {object|null} */
+export function getEntry(slug, id) {
+  return readRecord(entryKey(slug, id));
+}
+
 /**
  * Write an entry. Returns {saved: boolean (persisted, not just in memory), env}.
- * @param {Envelope} env
+ * Every write gets a fresh version id (vid) unless `exact` (restoring a record as it
+ * was: undo, import); `env.parent` should name the vid the write was made from.
+ * @param {object} env a schema_version-1 envelope
  */
-export function putEntry(env) {
-  const clean = validateEnvelope(env);
+export function putEntry(env, { exact = false } = {}) {
+  const clean = validateEnvelope(exact && env.vid ? env : { ...env, vid: makeId() });
   const saved = rawSet(entryKey(clean.worksheet, clean.id), JSON.stringify(clean));
   return { saved, env: clean };
 }
@@ -243,12 +228,22 @@ export function deleteEntry(slug, id) {
   rawRemove(entryKey(slug, id));
 }
 
-export function createEntry(slug, worksheetVersion, name, data = {}) {
+/** A new entry; returns {saved, env}. */
+export function createEntry(slug, worksheetVersion, name, data = {}, extra = {}) {
   const now = new Date().toISOString();
   return putEntry({
-    format: FORMAT, schema_version: SCHEMA_VERSION, worksheet: slug, worksheet_version: worksheetVersion,
-    id: newId(), name, created_at: now, saved_at: now, rev: 0, data,
-  }).env;
+    format: ENTRY_FORMAT,
+    schema_version: SCHEMA_VERSION,
+    worksheet: slug,
+    worksheet_version: worksheetVersion,
+    id: makeId(),
+    name,
+    created_at: now,
+    saved_at: now,
+    rev: 0,
+    data,
+    ...extra,
+  });
 }
 
 // ---- meta: current entry per worksheet, last backup ------------------------------
@@ -259,34 +254,55 @@ export function getMeta() {
 }
 
 export function setMeta(patch) {
-  rawSet(META_KEY, JSON.stringify({ ...getMeta(), ...patch }));
+  return rawSet(META_KEY, JSON.stringify({ ...getMeta(), ...patch }));
 }
 
 export function currentEntryId(slug) {
   const cur = getMeta().current;
-  return cur && typeof cur[slug] === "string" ? cur[slug] : null;
+  return cur && typeof cur === "object" && typeof cur[slug] === "string" ? cur[slug] : null;
 }
 
 export function setCurrentEntryId(slug, id) {
-  const meta = getMeta();
-  setMeta({ current: { ...(meta.current || {}), [slug]: id } });
+  const cur = getMeta().current;
+  setMeta({ current: { ...(cur && typeof cur === "object" ? cur : {}), [slug]: id } });
 }
+
+// ---- clearing, and news from other tabs ---------------------------------------------
+
+/** Written and removed at once after clearing: other tabs learn of it in order, after the removals. */
+const CLEARED_KEY = `${NAMESPACE}cleared`;
 
 /** Remove every record of this site (and only this site) from this browser. */
 export function clearAll() {
   for (const key of allKeys()) rawRemove(key);
   memory.clear();
+  removedInMemory.clear();
+  if (!backend) return;
+  try {
+    backend.setItem(CLEARED_KEY, new Date().toISOString());
+    backend.removeItem(CLEARED_KEY);
+  } catch {
+    /* no other tab can be listening to a storage we cannot write */
+  }
 }
 
-/** Parse a storage event into {slug, id, env|null} when it concerns one of our entries. */
+/**
+ * Read a storage event. Returns null when it is not about this site's entries,
+ * {cleared: true} when the whole storage was cleared, else {slug, id, env|null}.
+ */
 export function entryChange(event) {
-  if (!event.key || !event.key.startsWith(`${NAMESPACE}entry.`)) return null;
-  const [slug, id] = event.key.slice(`${NAMESPACE}entry.`.length).split(".");
+  if (event.storageArea && backend && event.storageArea !== backend) return null;
+  if (event.key === null || (event.key === CLEARED_KEY && event.newValue)) return { cleared: true };
+  const parts = splitKey(event.key);
+  if (!parts) return null;
   let env = null;
-  try {
-    env = event.newValue ? upgradeEnvelope(JSON.parse(event.newValue)) : null;
-  } catch {
-    env = null;
+  if (event.newValue) {
+    try {
+      env = upgradeEnvelope(JSON.parse(event.newValue), { idHint: parts.id });
+    } catch {
+      env = null;
+      return { ...parts, env: null, unreadable: true };
+    }
   }
-  return { slug, id, env };
+  return { ...parts, env };
 }

@@ -1,0 +1,493 @@
+// Entry envelopes and backup files: validation, step-by-step migration, backup
+// parsing, import planning, three-way merge of concurrent edits. Pure functions:
+// no DOM, no storage, no import.meta, so `node --test tests/js/` can load this file.
+//
+// The same rules live in Python (worksheet_engine/schema.py) and are described by
+// worksheet_engine/schemas/entry.v1.schema.json and backup.v1.schema.json. Both
+// implementations are run against tests/fixtures/backups/ (manifest.json says what
+// each file must give), so they cannot drift apart silently.
+//
+// Envelope (schema_version 1):
+//   {format: "worksheet-entry", schema_version: 1, worksheet, worksheet_version,
+//    id, name, created_at, saved_at, rev, completion?, vid?, parent?, data}
+//   vid is a fresh id per write; parent is the vid of the version the write was
+//   made from. Two tabs use them to tell "saved after seeing my version" from
+//   "saved at the same time as me" (then both versions are kept).
+// Envelope (schema_version 0, pre-release drafts), migrated to 1 on read:
+//   {format: "worksheet-entry", schema_version: 0, slug, title?, updated?, values}
+// Backup file (schema_version 1):
+//   {format: "worksheet-backup", schema_version: 1, site?, exported_at?, entries: [envelope…]}
+// A single bare envelope is also accepted as a backup of one entry.
+
+export const ENTRY_FORMAT = "worksheet-entry";
+export const BACKUP_FORMAT = "worksheet-backup";
+export const SCHEMA_VERSION = 1;
+export const BACKUP_SCHEMA_VERSION = 1;
+
+/** Limits shared with worksheet_engine/schema.py (keep both in step). */
+export const LIMITS = Object.freeze({
+  fileChars: 5_000_000, // a backup file's text
+  entries: 5000, // entries in one backup
+  nameChars: 120, // an entry name (code points)
+  stringChars: 100_000, // any one string (code points)
+  depth: 6, // containers nested inside an entry's data
+  docDepth: 10, // containers nested anywhere in a file
+  keys: 500, // keys in one object
+  items: 1000, // items in one array
+});
+
+/** Keys that could reach Object.prototype in careless code: a file holding one is refused. */
+export const FORBIDDEN_KEYS = Object.freeze(["__proto__", "constructor", "prototype"]);
+
+const ID_RE = /^[A-Za-z0-9_-]{1,64}$/;
+const SLUG_RE = /^[a-z0-9_-]{1,40}$/;
+const ISO_RE = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d{1,9})?(Z|[+-](\d{2}):(\d{2}))$/;
+const EPOCH = "1970-01-01T00:00:00.000Z";
+const MAX_REV = 2 ** 31 - 1;
+
+/** A problem with a file or record; `code` is stable, `message` is Chinese for the reader. */
+export class EnvelopeError extends Error {
+  constructor(code, message) {
+    super(message);
+    this.name = "EnvelopeError";
+    this.code = code;
+  }
+}
+
+const fail = (code, message) => {
+  throw new EnvelopeError(code, message);
+};
+
+const isPlainObject = (v) => v !== null && typeof v === "object" && !Array.isArray(v);
+const own = (obj, key) => Object.prototype.hasOwnProperty.call(obj, key);
+
+/** Length in code points (what Python's len() counts). */
+export function codePoints(s) {
+  return s.length <= 1 ? s.length : [...s].length;
+}
+
+/** Cut a string to at most n code points. */
+export function clip(s, n) {
+  const str = String(s);
+  return str.length <= n ? str : [...str].slice(0, n).join("");
+}
+
+/** A strict ISO 8601 date-time with an offset, on a real calendar day. */
+export function isIsoDateTime(s) {
+  if (typeof s !== "string") return false;
+  const m = ISO_RE.exec(s);
+  if (!m) return false;
+  const [y, mo, d, h, mi, sec] = m.slice(1, 7).map(Number);
+  if (mo < 1 || mo > 12 || d < 1 || h > 23 || mi > 59 || sec > 59) return false;
+  if (m[9] !== undefined && (Number(m[9]) > 23 || Number(m[10]) > 59)) return false;
+  const days = [31, y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0) ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+  return d <= days[mo - 1];
+}
+
+/** An integer (JSON 1.0 counts as 1, as in Python); booleans never do. */
+const isInt = (v) => typeof v === "number" && Number.isInteger(v);
+
+// ---- ids -------------------------------------------------------------------------
+
+/** A fresh random id (time part + 64 random bits), safe in storage keys and file names. */
+export function newId(now = Date.now()) {
+  const rand = new Uint32Array(2);
+  globalThis.crypto.getRandomValues(rand);
+  return `${now.toString(36)}${rand[0].toString(36)}${rand[1].toString(36)}`.slice(0, 24);
+}
+
+/** FNV-1a (32 bit) over UTF-8 bytes, as 8 hex digits; same result as schema.py's _fnv1a. */
+export function fnv1a(text) {
+  let h = 0x811c9dc5;
+  for (const byte of new TextEncoder().encode(text)) {
+    h ^= byte;
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  return h.toString(16).padStart(8, "0");
+}
+
+// ---- data --------------------------------------------------------------------------
+
+/**
+ * Check an entry's data (or any JSON value inside it) and return a clean copy made of
+ * plain objects, arrays, strings, finite numbers, booleans and null. Throws EnvelopeError.
+ */
+export function cleanData(value, depth = 0) {
+  if (value === null || typeof value === "boolean") return value;
+  if (typeof value === "string") {
+    if (value.length > LIMITS.stringChars && codePoints(value) > LIMITS.stringChars) {
+      fail("too_long", `有一段文字超过 ${LIMITS.stringChars} 个字符，不像是工作表的内容。`);
+    }
+    return value;
+  }
+  if (typeof value === "number") {
+    if (!Number.isFinite(value)) fail("bad_value", "数据里有无法识别的数字。");
+    return value;
+  }
+  if (typeof value !== "object") fail("bad_value", "数据里有无法识别的值。");
+  if (depth >= LIMITS.depth) fail("too_deep", "数据嵌套层次太深，不像是工作表的内容。");
+  if (Array.isArray(value)) {
+    if (value.length > LIMITS.items) fail("too_big", `一个列表超过 ${LIMITS.items} 项，不像是工作表的内容。`);
+    return value.map((v) => cleanData(v, depth + 1));
+  }
+  const keys = Object.keys(value);
+  if (keys.length > LIMITS.keys) fail("too_big", `一个对象超过 ${LIMITS.keys} 个键，不像是工作表的内容。`);
+  const out = {};
+  for (const k of keys) {
+    if (FORBIDDEN_KEYS.includes(k)) fail("forbidden_key", `包含不允许的键名“${k}”，可能是被篡改的文件。`);
+    if (k.length > 200) fail("too_long", "数据里有一个键名太长。");
+    Object.defineProperty(out, k, { value: cleanData(value[k], depth + 1), enumerable: true, writable: true, configurable: true });
+  }
+  return out;
+}
+
+/**
+ * Walk a whole parsed file before reading it: refuse forbidden keys anywhere and
+ * nesting deeper than LIMITS.docDepth (so no later step recurses without bound).
+ */
+export function scanDocument(doc) {
+  const stack = [[doc, 0]];
+  while (stack.length) {
+    const [node, depth] = stack.pop();
+    if (node === null || typeof node !== "object") continue;
+    if (depth >= LIMITS.docDepth) fail("too_deep", "文件的嵌套层次太深，不像是本站导出的备份。");
+    if (Array.isArray(node)) {
+      for (const v of node) stack.push([v, depth + 1]);
+    } else {
+      for (const k of Object.keys(node)) {
+        if (FORBIDDEN_KEYS.includes(k)) fail("forbidden_key", `包含不允许的键名“${k}”，可能是被篡改的文件。`);
+        stack.push([node[k], depth + 1]);
+      }
+    }
+  }
+}
+
+// ---- envelopes ---------------------------------------------------------------------
+
+const field = (name, why) => fail("bad_field", `字段 ${name} 无效：${why}。`);
+
+/**
+ * Check a schema_version-1 envelope and return a clean copy holding only the known
+ * keys. Throws EnvelopeError (code + Chinese message) on anything it cannot trust.
+ */
+export function validateEnvelope(env) {
+  if (!isPlainObject(env)) fail("bad_entry", "条目不是一个对象。");
+  for (const k of Object.keys(env)) {
+    if (FORBIDDEN_KEYS.includes(k)) fail("forbidden_key", `包含不允许的键名“${k}”，可能是被篡改的文件。`);
+  }
+  if (env.format !== ENTRY_FORMAT) fail("wrong_format", `条目的 format 不是 ${ENTRY_FORMAT}。`);
+  if (env.schema_version !== SCHEMA_VERSION) fail("bad_version", `条目的格式版本应为 ${SCHEMA_VERSION}。`);
+  if (typeof env.worksheet !== "string" || !SLUG_RE.test(env.worksheet)) field("worksheet", "应是小写字母、数字、- 或 _");
+  if (!isInt(env.worksheet_version) || env.worksheet_version < 1 || env.worksheet_version > MAX_REV) field("worksheet_version", "应是正整数");
+  if (typeof env.id !== "string" || !ID_RE.test(env.id)) field("id", "应由 1–64 个字母、数字、- 或 _ 组成");
+  if (typeof env.name !== "string" || !env.name.trim()) field("name", "应是非空文字");
+  if (codePoints(env.name) > LIMITS.nameChars) field("name", `不能超过 ${LIMITS.nameChars} 个字符`);
+  if (!isIsoDateTime(env.created_at)) field("created_at", "应是 ISO 8601 时间");
+  if (!isIsoDateTime(env.saved_at)) field("saved_at", "应是 ISO 8601 时间");
+  if (!isInt(env.rev) || env.rev < 0 || env.rev > MAX_REV) field("rev", "应是不小于 0 的整数");
+  const hasCompletion = own(env, "completion") && env.completion !== null;
+  if (hasCompletion && !(typeof env.completion === "number" && env.completion >= 0 && env.completion <= 1)) {
+    field("completion", "应是 0 到 1 之间的数");
+  }
+  for (const k of ["vid", "parent"]) {
+    if (own(env, k) && env[k] !== null && env[k] !== undefined && (typeof env[k] !== "string" || !ID_RE.test(env[k]))) field(k, "应由 1–64 个字母、数字、- 或 _ 组成");
+  }
+  if (!isPlainObject(env.data)) field("data", "应是对象");
+  const out = {
+    format: ENTRY_FORMAT,
+    schema_version: SCHEMA_VERSION,
+    worksheet: env.worksheet,
+    worksheet_version: env.worksheet_version,
+    id: env.id,
+    name: env.name,
+    created_at: env.created_at,
+    saved_at: env.saved_at,
+    rev: env.rev,
+    data: cleanData(env.data),
+  };
+  if (hasCompletion) out.completion = env.completion;
+  if (typeof env.vid === "string") out.vid = env.vid;
+  if (typeof env.parent === "string") out.parent = env.parent;
+  return out;
+}
+
+/**
+ * Migrations, one step each: MIGRATIONS[n] turns a version-n envelope into version n+1.
+ * Never drop a version from this table: old records must stay readable forever.
+ */
+export const MIGRATIONS = Object.freeze({
+  /** v0 (pre-release drafts): slug/title/updated/values → worksheet/name/saved_at/data. */
+  0(env, ctx) {
+    const slug = env.slug;
+    if (typeof slug !== "string" || !SLUG_RE.test(slug)) field("slug", "应是工作表名称");
+    if (!isPlainObject(env.values)) field("values", "应是对象");
+    const updated = isIsoDateTime(env.updated) ? env.updated : EPOCH;
+    const title = typeof env.title === "string" && env.title.trim() ? clip(env.title, LIMITS.nameChars) : "未命名条目";
+    const id = ctx.idHint && ID_RE.test(ctx.idHint) ? ctx.idHint : `v0-${fnv1a(`${slug}\n${updated}\n${title}`)}`;
+    return {
+      format: ENTRY_FORMAT,
+      schema_version: 1,
+      worksheet: slug,
+      worksheet_version: 1,
+      id,
+      name: title,
+      created_at: updated,
+      saved_at: updated,
+      rev: 0,
+      data: env.values,
+    };
+  },
+});
+
+/**
+ * Bring an envelope of any known version up to SCHEMA_VERSION, step by step, then
+ * validate it. `idHint` (e.g. the id in a storage key) names records that had no id.
+ * @returns {object} a valid current envelope
+ */
+export function upgradeEnvelope(raw, { idHint = "" } = {}) {
+  if (!isPlainObject(raw)) fail("bad_entry", "条目不是一个对象。");
+  if (raw.format !== ENTRY_FORMAT) fail("wrong_format", `条目的 format 不是 ${ENTRY_FORMAT}。`);
+  let version = raw.schema_version;
+  if (!isInt(version) || version < 0) fail("bad_version", "条目缺少有效的格式版本（schema_version）。");
+  if (version > SCHEMA_VERSION) {
+    fail("too_new", `条目来自更新版本的站点（格式版本 ${version}），本站只认识到版本 ${SCHEMA_VERSION}。请先升级本站。`);
+  }
+  let env = raw;
+  while (version < SCHEMA_VERSION) {
+    for (const k of Object.keys(env)) {
+      if (FORBIDDEN_KEYS.includes(k)) fail("forbidden_key", `包含不允许的键名“${k}”，可能是被篡改的文件。`);
+    }
+    env = MIGRATIONS[version](env, { idHint });
+    version += 1;
+  }
+  return validateEnvelope(env);
+}
+
+// ---- backup files ------------------------------------------------------------------
+
+/** Build a backup document (what "export" writes). */
+export function makeBackup(entries, site, exportedAt = new Date().toISOString()) {
+  return {
+    format: BACKUP_FORMAT,
+    schema_version: BACKUP_SCHEMA_VERSION,
+    site: String(site || ""),
+    exported_at: exportedAt,
+    entries: entries.map((e) => validateEnvelope(e)),
+  };
+}
+
+/**
+ * Read a backup file's text: every entry is checked and migrated, or nothing is
+ * returned at all (one bad entry refuses the whole file).
+ * @returns {{site: string, exported_at: string, entries: object[]}}
+ */
+export function parseBackup(text) {
+  if (typeof text !== "string" || !text.trim()) fail("empty", "文件是空的。");
+  if (text.length > LIMITS.fileChars) fail("too_large", "文件太大（超过 5 MB），不像是本站导出的备份。");
+  let doc;
+  try {
+    doc = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
+  } catch {
+    fail("not_json", "文件不是有效的 JSON：可能不完整（被截断）或已损坏。");
+  }
+  scanDocument(doc);
+  if (!isPlainObject(doc)) fail("wrong_format", "这不是本站导出的备份文件（应以 { 开头，含 format 标记）。");
+  let raw;
+  if (doc.format === BACKUP_FORMAT) {
+    const v = doc.schema_version;
+    if (!isInt(v) || v < 1) fail("bad_version", "备份文件缺少有效的格式版本（schema_version）。");
+    if (v > BACKUP_SCHEMA_VERSION) {
+      fail("too_new", `备份来自更新版本的站点（格式版本 ${v}），本站只认识到版本 ${BACKUP_SCHEMA_VERSION}。请先升级本站。`);
+    }
+    if (!Array.isArray(doc.entries)) fail("no_entries", "备份文件缺少条目列表（entries）。");
+    raw = doc.entries;
+  } else if (doc.format === ENTRY_FORMAT) {
+    raw = [doc];
+  } else {
+    fail("wrong_format", "这不是本站导出的备份文件（缺少 format 标记 worksheet-backup）。");
+  }
+  if (raw.length > LIMITS.entries) fail("too_many", `备份里的条目多得不正常（超过 ${LIMITS.entries} 条）。`);
+  const entries = raw.map((env, i) => {
+    try {
+      return upgradeEnvelope(env);
+    } catch (err) {
+      if (!(err instanceof EnvelopeError)) throw err;
+      throw new EnvelopeError(err.code, `第 ${i + 1} 个条目无法读取：${err.message}`);
+    }
+  });
+  const site = typeof doc.site === "string" ? clip(doc.site, 200) : "";
+  const exportedAt = isIsoDateTime(doc.exported_at) ? doc.exported_at : "";
+  return { site, exported_at: exportedAt, entries };
+}
+
+// ---- comparing and merging ---------------------------------------------------------
+
+/** JSON with sorted keys: equal data gives equal text. */
+export function canonical(value) {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(",")}]`;
+  if (isPlainObject(value)) {
+    return `{${Object.keys(value).sort().map((k) => `${JSON.stringify(k)}:${canonical(value[k])}`).join(",")}}`;
+  }
+  return JSON.stringify(value === undefined ? null : value);
+}
+
+const isEmptyValue = (v) => v === undefined || v === null || v === "" || (Array.isArray(v) && v.length === 0) || (isPlainObject(v) && Object.keys(v).length === 0);
+/** Field values are equal; every kind of "nothing" ("" / null / [] / missing) counts as the same. */
+export const sameValue = (a, b) => (isEmptyValue(a) && isEmptyValue(b)) || canonical(a) === canonical(b);
+export const sameData = (a, b) => {
+  const keys = new Set([...Object.keys(a || {}), ...Object.keys(b || {})]);
+  for (const k of keys) if (!sameValue(a?.[k], b?.[k])) return false;
+  return true;
+};
+
+/**
+ * Three-way merge of one entry's data, field by field: `base` is what this tab last
+ * loaded, `mine` what it holds now, `theirs` what another tab saved meanwhile.
+ * @returns {{data: object, conflicts: string[]}} `data` keeps mine where both changed.
+ */
+export function merge3(base, mine, theirs) {
+  const data = {};
+  const conflicts = [];
+  const keys = new Set([...Object.keys(base || {}), ...Object.keys(mine || {}), ...Object.keys(theirs || {})]);
+  for (const k of keys) {
+    if (FORBIDDEN_KEYS.includes(k)) continue;
+    const b = base?.[k];
+    const m = mine?.[k];
+    const t = theirs?.[k];
+    let v;
+    if (sameValue(m, t)) v = m;
+    else if (sameValue(m, b)) v = t;
+    else if (sameValue(t, b)) v = m;
+    else {
+      v = m;
+      conflicts.push(k);
+    }
+    if (v !== undefined) data[k] = v;
+  }
+  return { data, conflicts };
+}
+
+// ---- import planning ---------------------------------------------------------------
+
+export const IMPORT_SUFFIX = "（导入）";
+const key = (env) => `${env.worksheet}\u0000${env.id}`;
+
+/**
+ * What an import would do, without changing anything.
+ * @param {object[]} incoming valid envelopes from parseBackup
+ * @param {object[]} existing envelopes already in this browser
+ * @returns {{items: {env: object, status: "add"|"same"|"conflict", existing?: object}[],
+ *   counts: {add: number, same: number, conflict: number},
+ *   bySlug: Record<string, {add: number, same: number, conflict: number, names: string[]}>}}
+ */
+export function planImport(incoming, existing) {
+  const have = new Map(existing.map((e) => [key(e), e]));
+  const items = [];
+  for (const env of incoming) {
+    const local = have.get(key(env));
+    let item;
+    if (!local) item = { env, status: "add" };
+    else if (local.name === env.name && sameData(local.data, env.data)) item = { env, status: "same", existing: local };
+    else {
+      // Already imported once as a kept copy? Then there is nothing new.
+      const copy = existing.find((e) => e.worksheet === env.worksheet && e.name === clip(env.name + IMPORT_SUFFIX, LIMITS.nameChars) && sameData(e.data, env.data));
+      item = copy ? { env, status: "same", existing: copy } : { env, status: "conflict", existing: local };
+    }
+    items.push(item);
+    // A file that holds the same entry twice: the second meets the first.
+    if (item.status === "add") have.set(key(env), env);
+  }
+  const counts = { add: 0, same: 0, conflict: 0 };
+  const bySlug = {};
+  for (const { env, status } of items) {
+    counts[status] += 1;
+    const s = (bySlug[env.worksheet] ??= { add: 0, same: 0, conflict: 0, names: [] });
+    s[status] += 1;
+    s.names.push(env.name);
+  }
+  return { items, counts, bySlug };
+}
+
+/**
+ * The records to write for a plan. mode "keep-both" (default) stores a conflicting
+ * entry as a new copy named "…（导入）"; "overwrite" replaces the local one.
+ * @returns {{put: object[], replaced: object[]}} replaced = local versions overwritten (for undo)
+ */
+export function applyImport(plan, mode = "keep-both", makeId = newId) {
+  const put = [];
+  const replaced = [];
+  for (const { env, status, existing } of plan.items) {
+    if (status === "add") put.push(env);
+    else if (status === "conflict" && mode === "overwrite") {
+      replaced.push(existing);
+      put.push({ ...env, id: existing.id, rev: Math.min(Math.max(existing.rev, env.rev) + 1, MAX_REV), vid: undefined, parent: existing.vid });
+    } else if (status === "conflict") {
+      put.push({ ...env, id: makeId(), name: clip(env.name + IMPORT_SUFFIX, LIMITS.nameChars), vid: undefined, parent: undefined });
+    }
+  }
+  return { put, replaced };
+}
+
+// ---- completion, file names, plain Markdown ----------------------------------------
+
+const filled = (v) => {
+  if (v === undefined || v === null || v === "") return false;
+  if (Array.isArray(v)) return v.some((row) => (isPlainObject(row) ? Object.values(row).some((x) => x !== undefined && x !== null && String(x).trim() !== "") : filled(row)));
+  return true;
+};
+
+/**
+ * Share (0–1, two decimals) of the non-optional sections' fields that hold something:
+ * the same rule as worksheet_engine.model.completion, for the entry list when Python
+ * has not checked the entry yet.
+ */
+export function completionOf(definition, data) {
+  const fields = (definition.sections || []).filter((s) => !s.optional).flatMap((s) => s.fields || []);
+  if (!fields.length) return 1;
+  const n = fields.filter((f) => filled(data ? data[f.name] : undefined)).length;
+  return Math.round((n / fields.length) * 100) / 100;
+}
+
+/** Today as YYYY-MM-DD in local time. */
+export function stamp(date = new Date()) {
+  const pad = (n) => String(n).padStart(2, "0");
+  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}`;
+}
+
+/** A file name safe on Windows, macOS and Linux. */
+export function fileName(...parts) {
+  const name = parts
+    .filter(Boolean)
+    .join("-")
+    .replace(/[\\/:*?"<>|\u0000-\u001f\u007f]+/g, "_")
+    .replace(/\s+/g, "_")
+    .replace(/^[.\s]+/, "");
+  return clip(name, 150) || "worksheet";
+}
+
+const mdText = (s) => String(s ?? "").replace(/[\\`*_{}[\]<>#|]/g, (c) => `\\${c}`);
+
+/** A Markdown rendering of an entry's answers, for when Python's report is not available. */
+export function entryMarkdown(definition, env) {
+  const lines = [`# ${mdText(env.name)}`, "", `${mdText(definition.title)} · 保存于 ${env.saved_at}`, ""];
+  for (const section of definition.sections || []) {
+    const body = [];
+    for (const f of section.fields || []) {
+      const v = env.data[f.name];
+      if (f.kind === "list") {
+        const rows = Array.isArray(v) ? v.filter(isPlainObject) : [];
+        if (!rows.length) continue;
+        body.push(`**${mdText(f.label)}**`, "");
+        rows.forEach((row, i) => {
+          const cells = (f.item_fields || []).map((sub) => (filled(row[sub.name]) ? `${mdText(sub.label)}：${mdText(row[sub.name])}` : "")).filter(Boolean);
+          body.push(`${i + 1}. ${cells.join("；")}`);
+        });
+        body.push("");
+      } else if (filled(v) && typeof v !== "object") {
+        body.push(`**${mdText(f.label)}**：${mdText(v).replace(/\n/g, "  \n")}`, "");
+      }
+    }
+    if (body.length) lines.push(`## ${mdText(section.title)}`, "", ...body);
+  }
+  return lines.join("\n").trimEnd() + "\n";
+}

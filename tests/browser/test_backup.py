@@ -1,0 +1,297 @@
+"""Backup and restore in the browser: export one / export all (file names carry the
+site's name and a date), clear all, import with a dry-run dialog, conflicts, undo,
+Markdown download, and files that must be refused without changing anything."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import expect
+
+from .conftest import wait_ready
+from .test_storage import (
+    FIXTURES,
+    GOAL,
+    PREFIX,
+    SNAPSHOT,
+    new_entry,
+    notice,
+    open_tools,
+    open_ws,
+    stored,
+    wait_saved,
+)
+
+SITE_NAME = "客服管理者训练营"
+MANIFEST: dict[str, dict[str, Any]] = json.loads((FIXTURES / "manifest.json").read_text(encoding="utf-8"))
+BAD_FILES = sorted(name for name, want in MANIFEST.items() if not want["ok"])
+COMPARED = ("format", "schema_version", "worksheet", "worksheet_version", "id", "name", "created_at", "saved_at", "rev", "data")
+
+
+def comparable(entries: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    return {f"{e['worksheet']}.{e['id']}": {k: e.get(k) for k in COMPARED} for e in entries}
+
+
+def download(page: Any, action: str) -> tuple[str, dict[str, Any]]:
+    with page.expect_download() as info:
+        page.click(f'[data-ws-action="{action}"]')
+    d = info.value
+    return d.suggested_filename, json.loads(Path(d.path()).read_text(encoding="utf-8"))
+
+
+def import_file(page: Any, path: Path | str, name: str = "backup.json") -> None:
+    """Choose a file in the import input (the input itself is the stable hook)."""
+    if isinstance(path, Path):
+        page.set_input_files('[data-ws-action="import"]', str(path))
+    else:
+        page.set_input_files('[data-ws-action="import"]', files=[{"name": name, "mimeType": "application/json", "buffer": path.encode("utf-8")}])
+
+
+def confirm_clear_all(page: Any) -> None:
+    open_tools(page)
+    page.click('[data-ws-action="clear-all"]')
+    dialog = page.locator("[data-ws-dialog]")
+    expect(dialog).to_have_attribute("data-kind", "clear-all")
+    expect(page.locator("[data-ws-dialog-cancel]")).to_be_focused()
+    page.click("[data-ws-dialog-ok]")
+    expect(dialog).to_be_hidden()
+
+
+def make_entries(page: Any) -> None:
+    new_entry(page, "张三 · 2026 Q4")
+    page.fill('[data-ws-field="goal_text"]', GOAL)
+    page.fill('[data-ws-field="owner"]', "张三")
+    wait_saved(page)
+    new_entry(page, "李四 · 2026 Q4")
+    page.fill('[data-ws-field="goal_text"]', "两周内完成 12 名新员工的工单系统培训。")
+    page.fill('[data-ws-field="why_relevant"]', "新人多，培训慢影响 FCR")
+    wait_saved(page)
+
+
+def test_export_one_and_all_then_clear_then_import_gives_back_identical_entries(page: Any, base_url: str) -> None:
+    open_ws(page, base_url)
+    make_entries(page)
+    open_tools(page)
+    today = dt.date.today().isoformat()
+
+    one_name, one = download(page, "export-entry")
+    assert SITE_NAME in one_name and today in one_name and one_name.endswith(".json")
+    assert "李四" in one_name
+    assert one["format"] == "worksheet-backup" and one["site"] == SITE_NAME
+    assert [e["name"] for e in one["entries"]] == ["李四 · 2026 Q4"]
+
+    all_name, everything = download(page, "export-all")
+    assert SITE_NAME in all_name and today in all_name and all_name.endswith(".json")
+    before = comparable(stored(page))
+    assert comparable(everything["entries"]) == before and len(before) == 2
+
+    confirm_clear_all(page)
+    expect(notice(page)).to_contain_text("已全部清除")
+    assert not [k for k in page.evaluate(SNAPSHOT) if k.startswith(PREFIX)]
+    expect(page.locator('[data-ws-field="goal_text"]')).to_have_value("")
+    expect(page.locator("[data-ws-entry-list]")).to_contain_text("还没有条目")
+
+    # Import: the dialog lists what the file holds before anything changes.
+    import_file(page, json.dumps(everything, ensure_ascii=False), all_name)
+    dialog = page.locator("[data-ws-dialog]")
+    expect(dialog).to_have_attribute("data-kind", "import")
+    expect(dialog).to_contain_text("包含 2 个条目")
+    expect(dialog.locator('[data-ws-import-slug="smart"]')).to_contain_text("SMART 目标检查")
+    expect(dialog.locator("[data-ws-import-names]")).to_contain_text("张三 · 2026 Q4")
+    expect(dialog.locator("[data-ws-import-names]")).to_contain_text("李四 · 2026 Q4")
+    assert not [k for k in page.evaluate(SNAPSHOT) if k.startswith(PREFIX + "entry.")], "changed before confirming"
+    page.click("[data-ws-dialog-ok]")
+    expect(notice(page)).to_contain_text("已导入 2 个条目")
+    assert comparable(stored(page)) == before
+    page.reload()
+    assert comparable(stored(page)) == before
+    expect(page.locator("[data-ws-entry-select] option")).to_have_count(2)
+
+
+def test_export_all_covers_every_worksheet_and_import_reaches_them(page: Any, base_url: str) -> None:
+    open_ws(page, base_url)
+    import_file(page, FIXTURES / "valid_v1_backup.json")
+    dialog = page.locator("[data-ws-dialog]")
+    expect(dialog.locator('[data-ws-import-slug="swot"]')).to_contain_text("SWOT")
+    page.click("[data-ws-dialog-ok]")
+    expect(notice(page)).to_contain_text("其中 1 个属于其他工作表")
+    open_tools(page)
+    _, everything = download(page, "export-all")
+    assert sorted(e["worksheet"] for e in everything["entries"]) == ["smart", "smart", "swot"]
+    want = comparable(json.loads((FIXTURES / "valid_v1_backup.json").read_text(encoding="utf-8"))["entries"])
+    assert comparable(everything["entries"]) == want
+
+
+def test_cancelling_the_import_dialog_changes_nothing(page: Any, base_url: str) -> None:
+    open_ws(page, base_url)
+    page.fill('[data-ws-field="goal_text"]', "本机已有的内容")
+    wait_saved(page)
+    snap = page.evaluate(SNAPSHOT)
+    import_file(page, FIXTURES / "valid_v1_backup.json")
+    expect(page.locator("[data-ws-dialog]")).to_be_visible()
+    page.keyboard.press("Escape")
+    expect(page.locator("[data-ws-dialog]")).to_be_hidden()
+    expect(notice(page)).to_contain_text("已取消导入")
+    assert page.evaluate(SNAPSHOT) == snap
+    import_file(page, FIXTURES / "valid_v1_backup.json")
+    page.click("[data-ws-dialog-cancel]")
+    assert page.evaluate(SNAPSHOT) == snap
+
+
+def test_conflicts_keep_both_by_default_overwrite_on_request_and_undo(page: Any, base_url: str) -> None:
+    backup = json.loads((FIXTURES / "valid_v1_backup.json").read_text(encoding="utf-8"))
+    open_ws(page, base_url)
+    import_file(page, FIXTURES / "valid_v1_backup.json")
+    page.click("[data-ws-dialog-ok]")
+    page.select_option("[data-ws-entry-select]", label="张三 · 2026 Q4")
+    page.fill('[data-ws-field="goal_text"]', "本机改过的目标")
+    wait_saved(page)
+
+    # Same file again: two identical entries skipped, one conflict.
+    import_file(page, FIXTURES / "valid_v1_backup.json")
+    dialog = page.locator("[data-ws-dialog]")
+    expect(dialog.locator('[data-ws-import-slug="smart"] td').nth(3)).to_have_text("1")
+    expect(dialog.locator('[data-ws-import-names] li[data-status="conflict"]')).to_contain_text("张三 · 2026 Q4")
+    expect(dialog.locator('[data-ws-import-mode="keep-both"]')).to_be_checked()
+    page.click("[data-ws-dialog-ok]")
+    texts = sorted(e["data"]["goal_text"] for e in stored(page) if e["worksheet"] == "smart")
+    assert texts == sorted(["本机改过的目标", backup["entries"][0]["data"]["goal_text"], backup["entries"][1]["data"]["goal_text"]])
+    assert "张三 · 2026 Q4（导入）" in [e["name"] for e in stored(page)]
+    # Importing it a third time finds nothing new.
+    import_file(page, FIXTURES / "valid_v1_backup.json")
+    expect(dialog).to_contain_text("不需要导入")
+    expect(page.locator("[data-ws-dialog-ok]")).to_be_hidden()
+    page.click("[data-ws-dialog-cancel]")
+
+    # Overwrite, when chosen, replaces the local version; undo brings it back.
+    page.select_option("[data-ws-entry-select]", label="张三 · 2026 Q4（导入）")
+    page.click('[data-ws-action="delete-entry"]')
+    snap = page.evaluate(SNAPSHOT)
+    import_file(page, FIXTURES / "valid_v1_backup.json")
+    page.check('[data-ws-import-mode="overwrite"]')
+    page.click("[data-ws-dialog-ok]")
+    page.select_option("[data-ws-entry-select]", label="张三 · 2026 Q4")
+    expect(page.locator('[data-ws-field="goal_text"]')).to_have_value(backup["entries"][0]["data"]["goal_text"])
+    notice(page).locator('[data-ws-action="undo"]').click()
+    expect(page.locator('[data-ws-field="goal_text"]')).to_have_value("本机改过的目标")
+    after = page.evaluate(SNAPSHOT)
+    entries = lambda snap: {k: v for k, v in snap.items() if ".ws.entry." in k}  # noqa: E731
+    assert entries(after) == entries(snap)
+
+
+def test_old_format_entries_are_migrated_on_import(page: Any, base_url: str) -> None:
+    open_ws(page, base_url)
+    import_file(page, FIXTURES / "mixed_versions_backup.json")
+    expect(page.locator("[data-ws-dialog]")).to_contain_text("包含 3 个条目")
+    page.click("[data-ws-dialog-ok]")
+    want = MANIFEST["mixed_versions_backup.json"]
+    got = {e["id"]: e for e in stored(page)}
+    assert sorted(got) == sorted(want["ids"])
+    assert all(e["schema_version"] == 1 for e in got.values())
+    v0 = json.loads((FIXTURES / "v0_entry.json").read_text(encoding="utf-8"))
+    page.select_option("[data-ws-entry-select]", label=v0["title"])
+    expect(page.locator('[data-ws-field="goal_text"]')).to_have_value(v0["values"]["goal_text"])
+
+
+@pytest.mark.parametrize("name", BAD_FILES)
+def test_bad_files_get_a_chinese_message_and_change_nothing(page: Any, base_url: str, name: str) -> None:
+    open_ws(page, base_url)
+    page.fill('[data-ws-field="goal_text"]', "导入前本机的内容")
+    wait_saved(page)
+    snap = page.evaluate(SNAPSHOT)
+    import_file(page, FIXTURES / name)
+    message = notice(page)
+    expect(message).to_have_attribute("data-kind", "error")
+    expect(message).to_contain_text(f"无法导入“{name}”")
+    expect(message).to_contain_text("本机数据没有任何改动")
+    text = message.inner_text()
+    assert re.search(r"[\u4e00-\u9fff]{4}", text.split("：", 1)[1])
+    expect(page.locator("[data-ws-dialog]")).to_be_hidden()
+    assert page.evaluate(SNAPSHOT) == snap
+    assert page.evaluate("({}).polluted === undefined && Object.prototype.polluted === undefined")
+    expect(page.locator('[data-ws-field="goal_text"]')).to_have_value("导入前本机的内容")
+
+
+def test_huge_and_binary_files_are_refused(page: Any, base_url: str) -> None:
+    open_ws(page, base_url)
+    page.set_input_files('[data-ws-action="import"]', files=[{"name": "huge.json", "mimeType": "application/json", "buffer": b" " * (5_000_001)}])
+    expect(notice(page)).to_contain_text("文件太大")
+    page.set_input_files('[data-ws-action="import"]', files=[{"name": "photo.json", "mimeType": "image/png", "buffer": bytes(range(256)) * 40}])
+    expect(notice(page)).to_contain_text("不是有效的 JSON")
+    assert stored(page) == []
+
+
+def test_markdown_download_holds_the_report_and_the_name(page: Any, base_url: str) -> None:
+    open_ws(page, base_url)
+    new_entry(page, "张三 · 2026 Q4")
+    page.fill('[data-ws-field="goal_text"]', GOAL)
+    wait_ready(page)
+    page.click('[data-ws-action="check"]')
+    expect(page.locator("[data-ws-report]")).not_to_be_empty()
+    open_tools(page)
+    with page.expect_download() as info:
+        page.click('[data-ws-action="export-markdown"]')
+    d = info.value
+    assert d.suggested_filename.endswith(".md") and SITE_NAME in d.suggested_filename
+    text = Path(d.path()).read_text(encoding="utf-8")
+    assert text.startswith("# 张三 · 2026 Q4\n")
+    assert GOAL in text and "SMART" in text
+
+
+def test_clear_all_asks_first_and_offers_a_backup(page: Any, base_url: str) -> None:
+    open_ws(page, base_url)
+    page.fill('[data-ws-field="goal_text"]', "不要删掉我")
+    wait_saved(page)
+    open_tools(page)
+    page.click('[data-ws-action="clear-all"]')
+    dialog = page.locator("[data-ws-dialog]")
+    expect(page.get_by_role("dialog", name="清除本机所有数据")).to_be_visible()
+    expect(dialog).to_contain_text("1 个工作表条目")
+    with page.expect_download():
+        dialog.locator("[data-ws-dialog-backup]").click()
+    expect(dialog).to_be_visible()
+    page.keyboard.press("Escape")
+    expect(dialog).to_be_hidden()
+    expect(notice(page)).to_contain_text("没有删除任何数据")
+    assert [e["data"]["goal_text"] for e in stored(page)] == ["不要删掉我"]
+    # Keyboard only: focus starts on 取消; Enter there cancels too.
+    page.click('[data-ws-action="clear-all"]')
+    expect(page.locator("[data-ws-dialog-cancel]")).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(dialog).to_be_hidden()
+    assert len(stored(page)) == 1
+
+
+@pytest.mark.parametrize("scheme", ["default", "slate"])
+def test_entry_list_and_dialogs_have_no_serious_accessibility_violations(page: Any, base_url: str, scheme: str) -> None:
+    from axe_playwright_python.sync_playwright import Axe
+
+    page.add_init_script(
+        f"localStorage.setItem('__palette', JSON.stringify({{index: {0 if scheme == 'default' else 1}, "
+        f"color: {{scheme: '{scheme}', media: ''}}}}))"
+    )
+    open_ws(page, base_url)
+    import_file(page, FIXTURES / "valid_v1_backup.json")
+    page.click("[data-ws-dialog-ok]")
+    page.select_option("[data-ws-entry-select]", label="张三 · 2026 Q4")
+    page.fill('[data-ws-field="goal_text"]', "本机改过")
+    wait_saved(page)
+    open_tools(page)
+
+    def serious() -> list[str]:
+        results = Axe().run(page)
+        return [f"{v['id']}: {v['help']} — {[n['target'] for n in v['nodes'][:3]]}"
+                for v in results.response["violations"] if v["impact"] in {"serious", "critical"}]
+
+    assert not serious(), "entry list"
+    import_file(page, FIXTURES / "valid_v1_backup.json")  # one conflict: the choice is shown
+    expect(page.locator('[data-ws-import-mode="overwrite"]')).to_be_visible()
+    assert not serious(), "import dialog"
+    page.click("[data-ws-dialog-cancel]")
+    page.click('[data-ws-action="rename-entry"]')
+    assert not serious(), "name dialog"

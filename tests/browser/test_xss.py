@@ -1,0 +1,173 @@
+"""Script-injection payloads typed into fields, list rows and entry names, or carried
+inside an imported backup, are shown as text and never run: no dialog, no injected
+element or event handler, window.__xss stays undefined. The payloads are shared with
+the Python and node tests (tests/fixtures/backups/xss_strings.json)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from playwright.sync_api import expect
+
+from worksheet_engine.worksheets import WORKSHEETS
+
+from .conftest import wait_ready
+from .test_storage import FIXTURES, dialog_name, open_tools, open_ws, stored, wait_saved
+
+PAYLOADS: list[str] = json.loads((FIXTURES / "xss_strings.json").read_text(encoding="utf-8"))
+LIST_SLUGS = sorted(slug for slug, ws in WORKSHEETS.items() if any(f.kind == "list" for f in ws.fields))
+
+# Everything that would mean a payload became markup or code.
+INJECTED = """() => {
+  const bad = [];
+  if (window.__xss !== undefined) bad.push(`window.__xss = ${window.__xss}`);
+  const tags = ['script', 'iframe', 'object', 'embed', 'svg', 'math', 'img', 'style', 'link', 'meta', 'base', 'body',
+    'noscript', 'frame', 'video', 'audio', 'source', 'input[autofocus]:not([data-ws-dialog-input])'];
+  for (const t of tags) for (const n of document.querySelectorAll(`.ws ${t}`)) bad.push(`<${n.tagName.toLowerCase()}> inside .ws`);
+  for (const n of document.querySelectorAll('.ws template:not([data-ws-row-template])')) bad.push('<template> inside .ws');
+  for (const n of document.querySelectorAll('*')) for (const a of n.attributes) if (/^on/i.test(a.name)) bad.push(`${a.name} on <${n.tagName.toLowerCase()}>`);
+  for (const n of document.querySelectorAll('a[href], form[action], iframe[src], object[data]')) {
+    const url = n.getAttribute('href') || n.getAttribute('action') || n.getAttribute('src') || n.getAttribute('data') || '';
+    if (/^\\s*javascript:/i.test(url)) bad.push(`javascript: URL on <${n.tagName.toLowerCase()}>`);
+  }
+  for (const n of document.querySelectorAll('img[src="x"], img[src*="evil"]')) bad.push('payload <img>');
+  for (const ws of document.querySelectorAll('.ws')) if (ws.querySelectorAll('form').length !== 2) bad.push('extra <form> inside .ws');
+  if (document.querySelectorAll('body').length !== 1) bad.push('extra <body>');
+  if (document.querySelector('[data-ws-form]').offsetParent === null && !document.body.classList.contains('ws-printing')) bad.push('form hidden by injected style');
+  return bad;
+}"""
+
+
+@pytest.fixture
+def dialogs(page: Any) -> list[str]:
+    seen: list[str] = []
+
+    def on_dialog(d: Any) -> None:
+        seen.append(f"{d.type}: {d.message}")
+        d.dismiss()
+
+    page.on("dialog", on_dialog)
+    return seen
+
+
+def assert_clean(page: Any, dialogs: list[str], where: str) -> None:
+    bad = page.evaluate(INJECTED)
+    assert not bad, f"{where}: {bad}"
+    assert not dialogs, f"{where}: dialogs opened: {dialogs}"
+
+
+def check_now(page: Any) -> None:
+    """Run Python's check and wait for this run's result."""
+    page.evaluate("document.querySelector('[data-ws-result]').dataset.state = 'pending'")
+    page.click('[data-ws-action="check"]')
+    page.wait_for_selector('[data-ws-result][data-state="ok"], [data-ws-result][data-state="issues"]')
+
+
+def test_there_are_at_least_20_payloads() -> None:
+    assert len(PAYLOADS) >= 20
+    assert len(set(PAYLOADS)) == len(PAYLOADS)
+
+
+def test_payloads_typed_into_fields_and_entry_names_never_run(page: Any, base_url: str, dialogs: list[str]) -> None:
+    open_ws(page, base_url)
+    wait_ready(page)
+    goal = page.locator('[data-ws-field="goal_text"]')
+    for i, payload in enumerate(PAYLOADS):
+        page.click('[data-ws-action="new-entry"]')
+        dialog_name(page, payload)
+        expect(page.locator("[data-ws-entry-select] option:checked")).to_have_text(payload.strip())
+        if i % 5 == 0:  # some by real keystrokes, the rest in one go
+            goal.click()
+            page.keyboard.type(payload)
+        else:
+            goal.fill(payload)
+        page.fill('[data-ws-field="owner"]', payload[:200])
+        page.fill('[data-ws-field="why_relevant"]', f"第 {i} 条：{payload}")
+        check_now(page)
+        # The text comes back as typed, never as markup.
+        expect(goal).to_have_value(payload)
+        expect(page.locator("[data-ws-result]")).to_contain_text(payload.split("\u2028")[-1][:8].strip())
+        assert_clean(page, dialogs, f"payload {i} {payload!r}")
+    # Renaming to a payload, too.
+    page.click('[data-ws-action="rename-entry"]')
+    dialog_name(page, PAYLOADS[0])
+    assert_clean(page, dialogs, "rename")
+    wait_saved(page)
+    open_tools(page)
+    names = page.eval_on_selector_all("[data-ws-entry-list] .ws-entry-name", "ns => ns.map((n) => n.textContent)")
+    assert sorted(names) == sorted([p.strip() for p in PAYLOADS[:-1]] + [PAYLOADS[0]])
+    assert_clean(page, dialogs, "entry list")
+    # After a reload everything is restored as text and checked again.
+    page.reload()
+    wait_ready(page)
+    check_now(page)
+    assert_clean(page, dialogs, "after reload")
+    assert len(stored(page)) == len(PAYLOADS)
+
+
+@pytest.mark.parametrize("slug", LIST_SLUGS or ["none"])
+def test_payloads_typed_into_list_rows_never_run(page: Any, base_url: str, dialogs: list[str], slug: str) -> None:
+    if slug == "none":
+        pytest.skip("no worksheet with list fields yet")
+    open_ws_or_skip(page, base_url, slug)
+    wait_ready(page)
+    lst = page.locator("[data-ws-list]").first
+    max_rows = int(lst.get_attribute("data-max-items") or 10)
+    payloads = PAYLOADS[: max_rows - 1]
+    for i, payload in enumerate(payloads):
+        rows = lst.locator("[data-ws-row]")
+        if rows.count() <= i:
+            lst.locator('[data-ws-action="add-row"]').click()
+        text_inputs = rows.nth(i).locator('input[type="text"], textarea')
+        for j in range(text_inputs.count()):
+            text_inputs.nth(j).fill(payload)
+    check_now(page)
+    assert_clean(page, dialogs, f"{slug} rows")
+    wait_saved(page)
+    page.reload()
+    first = lst.locator("[data-ws-row]").first.locator('input[type="text"], textarea').first
+    expect(first).to_have_value(payloads[0])
+    wait_ready(page)
+    check_now(page)
+    assert_clean(page, dialogs, f"{slug} rows after reload")
+
+
+def open_ws_or_skip(page: Any, base_url: str, slug: str) -> None:
+    page.goto(f"{base_url}worksheets/{slug}/")
+    if not page.locator(f'[data-ws-root="{slug}"]').count():
+        pytest.skip(f"the {slug} page has no worksheet yet")
+    page.wait_for_selector(f'[data-ws-root="{slug}"][data-ws-mounted]')
+
+
+def test_payloads_inside_an_imported_backup_never_run(page: Any, base_url: str, dialogs: list[str]) -> None:
+    page.add_init_script("window.print = () => {};")
+    open_ws(page, base_url)
+    wait_ready(page)
+    page.set_input_files('[data-ws-action="import"]', str(FIXTURES / "xss_payloads_backup.json"))
+    dialog = page.locator("[data-ws-dialog]")
+    expect(dialog).to_have_attribute("data-kind", "import")
+    expect(dialog).to_contain_text('<script>window.__xss="site"</script>')  # the site name, as text
+    assert_clean(page, dialogs, "import dialog")
+    page.click("[data-ws-dialog-ok]")
+    expect(page.locator("[data-ws-notice]")).to_contain_text("已导入")
+    options = page.eval_on_selector_all("[data-ws-entry-select] option", "os => os.map((o) => [o.value, o.textContent])")
+    smart_entries = [e for e in json.loads((FIXTURES / "xss_payloads_backup.json").read_text(encoding="utf-8"))["entries"] if e["worksheet"] == "smart"]
+    assert sorted(text for _, text in options) == sorted(e["name"] for e in smart_entries)
+    open_tools(page)
+    for value, text in options:
+        page.select_option("[data-ws-entry-select]", value=value)
+        expect(page.locator("[data-ws-entry-select] option:checked")).to_have_text(text)
+        check_now(page)
+        assert_clean(page, dialogs, f"imported entry {text!r}")
+    # The print view and the Markdown download carry the same text safely.
+    page.click('[data-ws-action="print"]')
+    page.emulate_media(media="print")
+    assert_clean(page, dialogs, "print view")
+    page.emulate_media(media="screen")
+    with page.expect_download() as info:
+        page.click('[data-ws-action="export-markdown"]')
+    assert info.value.suggested_filename.endswith(".md")
+    assert "<" not in info.value.suggested_filename
+    assert_clean(page, dialogs, "after downloads")

@@ -1,0 +1,316 @@
+// Pure envelope/backup logic of the browser (docs/javascripts/worksheet/envelope.js),
+// run with `node --test tests/js/`. The fixtures and their manifest are shared with
+// the Python reader (tests/unit/test_schema.py): both must give the same answers.
+
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { readFileSync, readdirSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { dirname, join } from "node:path";
+
+import {
+  EnvelopeError, FORBIDDEN_KEYS, IMPORT_SUFFIX, LIMITS, SCHEMA_VERSION, applyImport, canonical, clip, completionOf,
+  entryMarkdown, fileName, fnv1a, isIsoDateTime, makeBackup, merge3, newId, parseBackup, planImport, sameData,
+  upgradeEnvelope, validateEnvelope,
+} from "../../docs/javascripts/worksheet/envelope.js";
+
+const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), "..", "fixtures", "backups");
+const fixture = (name) => readFileSync(join(FIXTURES, name), "utf8");
+const manifest = JSON.parse(fixture("manifest.json"));
+
+const ENV = () => ({
+  format: "worksheet-entry", schema_version: 1, worksheet: "smart", worksheet_version: 1, id: "abc123",
+  name: "张三 · 2026 Q4", created_at: "2026-01-05T09:00:00.000Z", saved_at: "2026-01-06T10:30:00.000Z", rev: 2,
+  data: { goal_text: "本季度末前提升 CSAT", owner: "张三" },
+});
+
+const codeOf = (fn) => {
+  try {
+    fn();
+  } catch (err) {
+    assert.ok(err instanceof EnvelopeError, `not an EnvelopeError: ${err}`);
+    assert.match(err.message, /[\u4e00-\u9fff]/, "message should be Chinese");
+    return err.code;
+  }
+  return null;
+};
+
+test("every fixture file is listed in the manifest", () => {
+  const files = readdirSync(FIXTURES).filter((f) => !["manifest.json", "xss_strings.json", "README.md", "generate.py"].includes(f));
+  assert.deepEqual(files.sort(), Object.keys(manifest).sort());
+});
+
+for (const [name, want] of Object.entries(manifest)) {
+  test(`fixture ${name} → ${want.ok ? `${want.count} entries` : want.code} (same as Python)`, () => {
+    const text = fixture(name);
+    if (want.ok) {
+      const got = parseBackup(text);
+      assert.equal(got.entries.length, want.count);
+      assert.deepEqual(got.entries.map((e) => e.id), want.ids);
+      assert.deepEqual(got.entries.map((e) => e.name), want.names);
+      assert.deepEqual(got.entries.map((e) => e.worksheet), want.worksheets);
+      assert.equal(got.site, want.site);
+      for (const e of got.entries) assert.equal(e.schema_version, SCHEMA_VERSION);
+    } else {
+      assert.equal(codeOf(() => parseBackup(text)), want.code);
+    }
+  });
+}
+
+test("a valid envelope survives validation unchanged", () => {
+  const env = ENV();
+  assert.deepEqual(validateEnvelope(env), env);
+  assert.deepEqual(validateEnvelope({ ...env, completion: 0.5 }).completion, 0.5);
+  assert.equal("completion" in validateEnvelope({ ...env, completion: null }), false);
+});
+
+test("unknown top-level keys are dropped, data is copied", () => {
+  const env = { ...ENV(), extra: 1 };
+  const out = validateEnvelope(env);
+  assert.equal("extra" in out, false);
+  assert.notEqual(out.data, env.data);
+});
+
+test("each broken field is refused with bad_field", () => {
+  const cases = {
+    worksheet: ["SMART", "a.b", "", 3], worksheet_version: [0, 1.5, "1", true], id: ["", "a b", "x".repeat(65), "a.b", 7],
+    name: ["", "   ", 5, null, "名".repeat(LIMITS.nameChars + 1)], created_at: ["2026-01-05", "yesterday", "2026-13-01T00:00:00Z"],
+    saved_at: ["2026-02-29T00:00:00Z", "2026-01-01T24:00:00Z", "2026-01-01T00:00:00"], rev: [-1, 1.5, "2", false, 2 ** 31],
+    completion: [1.5, -0.1, "1", true], data: [[], "x", null, 3],
+  };
+  for (const [field, values] of Object.entries(cases)) {
+    for (const v of values) assert.equal(codeOf(() => validateEnvelope({ ...ENV(), [field]: v })), "bad_field", `${field}=${JSON.stringify(v)}`);
+  }
+  const { data, ...noData } = ENV();
+  assert.equal(codeOf(() => validateEnvelope(noData)), "bad_field");
+  assert.equal(codeOf(() => validateEnvelope({ ...ENV(), format: "x" })), "wrong_format");
+  assert.equal(codeOf(() => validateEnvelope([])), "bad_entry");
+  assert.ok(validateEnvelope({ ...ENV(), name: "名".repeat(LIMITS.nameChars) }));
+  assert.ok(validateEnvelope({ ...ENV(), name: "😀".repeat(LIMITS.nameChars) }), "length counts code points, like Python");
+});
+
+test("dates: strict ISO 8601 with an offset, on real days", () => {
+  for (const ok of ["2026-01-05T09:00:00Z", "2026-01-05T09:00:00.123Z", "2024-02-29T23:59:59+08:00", "2026-01-05T09:00:00.123456-05:30"]) assert.ok(isIsoDateTime(ok), ok);
+  for (const bad of ["2025-02-29T00:00:00Z", "2026-04-31T00:00:00Z", "2026-01-05 09:00:00Z", "2026-01-05T09:00Z", "２０２６-01-05T09:00:00Z", "2026-01-05T09:00:00+24:00", ""]) assert.ok(!isIsoDateTime(bad), bad);
+});
+
+test("forbidden keys anywhere refuse the record", () => {
+  for (const k of FORBIDDEN_KEYS) {
+    const nested = JSON.parse(`{"goal_text": "x", "rows": [{"${k}": {"polluted": true}}]}`);
+    assert.equal(codeOf(() => validateEnvelope({ ...ENV(), data: nested })), "forbidden_key", k);
+    const top = JSON.parse(JSON.stringify(ENV()).replace('"format"', `"${k}": 1, "format"`));
+    assert.equal(codeOf(() => validateEnvelope(top)), "forbidden_key");
+  }
+  assert.equal({}.polluted, undefined);
+});
+
+test("data limits: long strings, depth, size, odd values", () => {
+  assert.equal(codeOf(() => validateEnvelope({ ...ENV(), data: { t: "x".repeat(LIMITS.stringChars + 1) } })), "too_long");
+  assert.ok(validateEnvelope({ ...ENV(), data: { t: "x".repeat(LIMITS.stringChars) } }));
+  assert.ok(validateEnvelope({ ...ENV(), data: { t: "😀".repeat(LIMITS.stringChars) } }), "code points, not UTF-16 units");
+  let deep = "x";
+  for (let i = 0; i < LIMITS.depth - 1; i++) deep = { d: deep };
+  assert.ok(validateEnvelope({ ...ENV(), data: { d: deep } }));
+  assert.equal(codeOf(() => validateEnvelope({ ...ENV(), data: { d: { d: deep } } })), "too_deep");
+  assert.equal(codeOf(() => validateEnvelope({ ...ENV(), data: { list: new Array(LIMITS.items + 1).fill("") } })), "too_big");
+  const many = Object.fromEntries(Array.from({ length: LIMITS.keys + 1 }, (_, i) => [`k${i}`, ""]));
+  assert.equal(codeOf(() => validateEnvelope({ ...ENV(), data: many })), "too_big");
+  assert.equal(codeOf(() => validateEnvelope({ ...ENV(), data: { n: Infinity } })), "bad_value");
+  assert.equal(codeOf(() => validateEnvelope({ ...ENV(), data: { f: () => 1 } })), "bad_value");
+});
+
+test("v0 migrates step by step to the current version, deterministically", () => {
+  const v0 = JSON.parse(fixture("v0_entry.json"));
+  const a = upgradeEnvelope(v0);
+  const b = upgradeEnvelope(structuredClone(v0));
+  assert.deepEqual(a, b);
+  assert.equal(a.schema_version, 1);
+  assert.equal(a.worksheet, "smart");
+  assert.equal(a.name, v0.title);
+  assert.equal(a.saved_at, v0.updated);
+  assert.deepEqual(a.data, v0.values);
+  assert.equal(a.id, manifest["v0_entry.json"].ids[0]);
+  assert.equal(upgradeEnvelope(v0, { idHint: "fromKey" }).id, "fromKey");
+  const bare = upgradeEnvelope({ format: "worksheet-entry", schema_version: 0, slug: "grow", values: {} });
+  assert.equal(bare.name, "未命名条目");
+  assert.equal(bare.saved_at, "1970-01-01T00:00:00.000Z");
+  assert.equal(codeOf(() => upgradeEnvelope({ format: "worksheet-entry", schema_version: 0, slug: "grow" })), "bad_field");
+  assert.equal(codeOf(() => upgradeEnvelope({ ...ENV(), schema_version: 2 })), "too_new");
+  assert.equal(codeOf(() => upgradeEnvelope({ ...ENV(), schema_version: -1 })), "bad_version");
+  assert.equal(codeOf(() => upgradeEnvelope({ ...ENV(), schema_version: "1" })), "bad_version");
+  assert.deepEqual(upgradeEnvelope(ENV()), ENV());
+});
+
+test("fnv1a matches the Python implementation's known values", () => {
+  assert.equal(fnv1a(""), "811c9dc5");
+  assert.equal(fnv1a("a"), "e40c292c");
+  assert.equal(fnv1a("张三"), fnv1a("张三"));
+});
+
+test("parseBackup: single entries, BOM, size and count limits", () => {
+  assert.equal(parseBackup(JSON.stringify(ENV())).entries.length, 1);
+  assert.equal(parseBackup(`\ufeff${JSON.stringify(makeBackup([ENV()], "站"))}`).site, "站");
+  assert.equal(codeOf(() => parseBackup(" \n ")), "empty");
+  assert.equal(codeOf(() => parseBackup(`"${"x".repeat(LIMITS.fileChars)}"`)), "too_large");
+  assert.equal(codeOf(() => parseBackup("null")), "wrong_format");
+  assert.equal(codeOf(() => parseBackup("[]")), "wrong_format");
+  assert.equal(codeOf(() => parseBackup('{"format": "worksheet-backup", "schema_version": 1}')), "no_entries");
+  assert.equal(codeOf(() => parseBackup('{"format": "worksheet-backup", "entries": []}')), "bad_version");
+  const many = makeBackup([], "s");
+  many.entries = new Array(LIMITS.entries + 1).fill(0);
+  assert.equal(codeOf(() => parseBackup(JSON.stringify(many))), "too_many");
+  // A nesting bomb is refused without blowing the stack.
+  assert.equal(codeOf(() => parseBackup("[".repeat(100000) + "]".repeat(100000))), "too_deep");
+  assert.equal(codeOf(() => parseBackup("[".repeat(100000))), "not_json");
+});
+
+test("one bad entry refuses the whole file and names it", () => {
+  const err = (() => {
+    try {
+      parseBackup(fixture("bad_entry_in_backup.json"));
+    } catch (e) {
+      return e;
+    }
+  })();
+  assert.match(err.message, /^第 2 个条目无法读取：字段 id 无效/);
+});
+
+test("makeBackup round-trips through parseBackup", () => {
+  const entries = parseBackup(fixture("valid_v1_backup.json")).entries;
+  const again = parseBackup(JSON.stringify(makeBackup(entries, "客服管理者训练营", "2026-01-07T08:00:00.000Z")));
+  assert.deepEqual(again.entries, entries);
+  assert.equal(again.exported_at, "2026-01-07T08:00:00.000Z");
+});
+
+test("hostile payload strings are plain data: accepted, unchanged", () => {
+  const strings = JSON.parse(fixture("xss_strings.json"));
+  assert.ok(strings.length >= 20);
+  const { entries, site } = parseBackup(fixture("xss_payloads_backup.json"));
+  assert.deepEqual(entries.slice(0, strings.length).map((e) => e.name), strings);
+  assert.deepEqual(entries.slice(0, strings.length).map((e) => e.data.goal_text), strings);
+  assert.match(site, /<script>/);
+});
+
+test("merge3: edits to different fields merge; the same field in both is a conflict", () => {
+  const base = { a: "1", b: "1", list: [] };
+  assert.deepEqual(merge3(base, { ...base, a: "mine" }, { ...base, b: "theirs" }), { data: { a: "mine", b: "theirs", list: [] }, conflicts: [] });
+  assert.deepEqual(merge3(base, { ...base, a: "same" }, { ...base, a: "same" }).conflicts, []);
+  const c = merge3(base, { ...base, a: "mine" }, { ...base, a: "theirs" });
+  assert.deepEqual(c.conflicts, ["a"]);
+  assert.equal(c.data.a, "mine");
+  // Missing, null, "" and [] are all "empty": a new entry's {} base does not fake a conflict.
+  assert.deepEqual(merge3({}, { a: "", list: [] }, { a: "theirs" }), { data: { a: "theirs", list: [] }, conflicts: [] });
+  assert.deepEqual(merge3(base, { ...base, list: [{ t: "x" }] }, { ...base, list: [{ t: "y" }] }).conflicts, ["list"]);
+});
+
+test("sameData and canonical ignore key order", () => {
+  assert.ok(sameData({ a: 1, b: [1, { x: 1, y: 2 }] }, { b: [1, { y: 2, x: 1 }], a: 1 }));
+  assert.ok(!sameData({ a: 1 }, { a: 2 }));
+  assert.ok(sameData({ a: "" }, {}));
+  assert.equal(canonical({ b: 1, a: 2 }), '{"a":2,"b":1}');
+});
+
+test("planImport/applyImport: add, same, conflict; keep both by default", () => {
+  const local = ENV();
+  const same = ENV();
+  const changed = { ...ENV(), data: { goal_text: "改过的目标" } };
+  const fresh = { ...ENV(), id: "new1", name: "新人" };
+  const other = { ...ENV(), worksheet: "grow", id: "abc123", name: "同 id 不同工作表" };
+  let plan = planImport([same, fresh, other], [local]);
+  assert.deepEqual(plan.counts, { add: 2, same: 1, conflict: 0 });
+  assert.deepEqual(Object.keys(plan.bySlug).sort(), ["grow", "smart"]);
+  assert.deepEqual(plan.bySlug.smart.names, [local.name, "新人"]);
+
+  plan = planImport([changed], [local]);
+  assert.deepEqual(plan.counts, { add: 0, same: 0, conflict: 1 });
+  let ids = 0;
+  const keep = applyImport(plan, "keep-both", () => `copy${++ids}`);
+  assert.equal(keep.put.length, 1);
+  assert.equal(keep.put[0].id, "copy1");
+  assert.equal(keep.put[0].name, local.name + IMPORT_SUFFIX);
+  assert.deepEqual(keep.replaced, []);
+  // Importing the same file again finds the kept copy: nothing new.
+  assert.deepEqual(planImport([changed], [local, keep.put[0]]).counts, { add: 0, same: 1, conflict: 0 });
+
+  const over = applyImport(plan, "overwrite");
+  assert.equal(over.put[0].id, local.id);
+  assert.equal(over.put[0].rev, local.rev + 1);
+  assert.deepEqual(over.replaced, [local]);
+  assert.deepEqual(validateEnvelope(over.put[0]).data, changed.data);
+});
+
+test("a file holding the same entry twice does not lose the second copy", () => {
+  const a = { ...ENV(), id: "dup" };
+  const b = { ...ENV(), id: "dup", data: { goal_text: "第二份" } };
+  const plan = planImport([a, b], []);
+  assert.deepEqual(plan.counts, { add: 1, same: 0, conflict: 1 });
+  const { put } = applyImport(plan, "keep-both", () => "other");
+  assert.deepEqual(put.map((e) => e.id), ["dup", "other"]);
+});
+
+test("completionOf follows the engine's rule (non-optional sections only)", () => {
+  const def = {
+    sections: [
+      { optional: false, fields: [{ name: "a" }, { name: "b" }, { name: "rows", kind: "list" }] },
+      { optional: true, fields: [{ name: "c" }] },
+    ],
+  };
+  assert.equal(completionOf(def, {}), 0);
+  assert.equal(completionOf(def, { a: "x", c: "y" }), 0.33);
+  assert.equal(completionOf(def, { a: "x", b: "y", rows: [{ t: "" }] }), 0.67);
+  assert.equal(completionOf(def, { a: "x", b: "y", rows: [{ t: "z" }] }), 1);
+  assert.equal(completionOf({ sections: [] }, {}), 1);
+});
+
+test("file names: site name and date kept, unsafe characters replaced", () => {
+  const name = fileName("客服管理者训练营", "SMART 目标检查", '<img src=x onerror="1">/..\\:*?|', "2026-01-07");
+  assert.match(name, /^客服管理者训练营-SMART_目标检查-.*-2026-01-07$/);
+  assert.doesNotMatch(name, /[<>:"/\\|?*\s]/);
+  assert.equal(fileName("...", ""), "worksheet");
+  assert.ok(fileName("x".repeat(500)).length <= 150);
+});
+
+test("entryMarkdown escapes markup and keeps every answer", () => {
+  const def = {
+    title: "SWOT 自我扫描",
+    sections: [
+      { title: "扫描对象", fields: [{ name: "context", label: "对象", kind: "textarea" }] },
+      { title: "优势", fields: [{ name: "strengths", label: "S 优势", kind: "list", item_fields: [{ name: "text", label: "优势" }, { name: "importance", label: "重要性" }] }] },
+    ],
+  };
+  const md = entryMarkdown(def, { ...ENV(), name: "<b>王五</b>", data: { context: "第一行\n第二行", strengths: [{ text: "<script>alert(1)</script>", importance: 4 }] } });
+  assert.match(md, /^# \\<b\\>王五\\<\/b\\>/);
+  assert.match(md, /第一行  \n第二行/);
+  assert.match(md, /1\. 优势：\\<script\\>alert\(1\)\\<\/script\\>；重要性：4/);
+  assert.doesNotMatch(md, /<script>/);
+});
+
+test("ids are unique and storage-key safe; clip counts code points", () => {
+  const ids = new Set(Array.from({ length: 1000 }, () => newId()));
+  assert.equal(ids.size, 1000);
+  for (const id of ids) assert.match(id, /^[a-z0-9]{1,24}$/);
+  assert.equal(clip("😀😀😀", 2), "😀😀");
+});
+
+test("vid and parent: optional version ids, kept when valid, refused when not", () => {
+  const out = validateEnvelope({ ...ENV(), vid: "v1abc", parent: "v0xyz" });
+  assert.equal(out.vid, "v1abc");
+  assert.equal(out.parent, "v0xyz");
+  assert.equal("vid" in validateEnvelope({ ...ENV(), vid: undefined, parent: null }), false);
+  for (const bad of ["", "a.b", 5, "x".repeat(65)]) {
+    assert.equal(codeOf(() => validateEnvelope({ ...ENV(), vid: bad })), "bad_field");
+    assert.equal(codeOf(() => validateEnvelope({ ...ENV(), parent: bad })), "bad_field");
+  }
+});
+
+test("an overwriting import names the local version as its parent; copies start fresh", () => {
+  const local = { ...ENV(), vid: "localv" };
+  const incoming = { ...ENV(), vid: "filev", data: { goal_text: "文件里的" } };
+  const plan = planImport([incoming], [local]);
+  const over = applyImport(plan, "overwrite").put[0];
+  assert.equal(over.parent, "localv");
+  assert.equal(validateEnvelope(over).vid, undefined);
+  const copy = applyImport(plan, "keep-both", () => "c1").put[0];
+  assert.equal(validateEnvelope(copy).vid, undefined);
+  assert.equal(validateEnvelope(copy).parent, undefined);
+});
