@@ -36,11 +36,13 @@ serve: setup
 	SITE_URL=$(SITE_URL) $(BIN)/mkdocs serve --strict -a $(HOST):$(PORT)
 
 ## The static site in site/ plus a dated zip for an intranet server: make site SITE_URL=http://intranet/training/
+## SITE_URL must be the address readers will type (scheme, host, port and path): see 部署指南.
 site: setup
 	SITE_URL=$(SITE_URL) $(BIN)/mkdocs build --strict --clean -d site
 	@rm -f dist/*.zip; mkdir -p dist
 	cd site && $(CURDIR)/$(BIN)/python -c "import shutil, datetime; shutil.make_archive('../dist/training-site-' + datetime.date.today().isoformat(), 'zip', '.')"
 	@ls -lh dist/*.zip
+	@echo "Built for $(SITE_URL) — unzip into the folder the server publishes at that address."
 
 ## Every test: engine, CLI, site build, and the browser suite in headless Chromium.
 test: setup chromium
@@ -49,8 +51,10 @@ test: setup chromium
 test-unit: setup
 	$(BIN)/python -m pytest -q tests/unit
 
+## Benchmark against the usual main-thread Pyodide page: bench/results.json + a table (RUNS=5).
+RUNS ?= 5
 bench: setup chromium
-	$(BIN)/python bench/run.py
+	$(BIN)/python bench/run.py --runs $(RUNS)
 
 clean:
 	rm -rf site dist .pytest_cache

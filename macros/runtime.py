@@ -18,7 +18,11 @@ import gzip
 import hashlib
 import io
 import json
+import logging
+import os
 import shutil
+import subprocess
+import tempfile
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -40,6 +44,40 @@ RUNTIME_FILES = {
 #: Served precompressed (.gz beside the original) for servers set up for it.
 GZIP_SUFFIXES = (".wasm", ".js", ".zip", ".json", ".whl")
 PACKAGE_NAME = "worksheet-engine"
+#: Engine modules the browser never imports (command line and developer tools, which
+#: read files); left out of the browser's wheel to keep the download small.
+BROWSER_EXCLUDE = frozenset({"cli.py", "__main__.py", "report.py", "accuracy.py"})
+#: Bytecode compiled by Pyodide's own Python, cached by Pyodide version and engine hash
+#: (node_modules/.cache is where JS tools keep such caches; `npm ci` clears it; the
+#: WS_PYC_CACHE environment variable points elsewhere).
+PYC_CACHE = ROOT / "node_modules" / ".cache" / "worksheet-engine-pyc"
+log = logging.getLogger("mkdocs.macros.runtime")
+
+#: Run by Node: compile the engine's sources with Pyodide's Python (3.14) into
+#: unchecked-hash .pyc files (PEP 552), which Python uses without looking at the
+#: source's timestamp (the wheel's files get new timestamps when unpacked).
+_COMPILE_JS = r"""
+const [pyodideUrl, inPath, outPath] = process.argv.slice(2);
+const { loadPyodide } = await import(pyodideUrl);
+const { readFileSync, writeFileSync } = await import("node:fs");
+const py = await loadPyodide({ env: { PYTHONNODEBUGRANGES: "1" } });
+py.globals.set("sources_json", readFileSync(inPath, "utf8"));
+writeFileSync(outPath, py.runPython(`
+import base64, importlib.util, json, os, py_compile
+out = {}
+for name, data in json.loads(sources_json).items():
+    path = "/src/" + name
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, "wb") as f:
+        f.write(base64.b64decode(data))
+    cfile = importlib.util.cache_from_source(path)
+    py_compile.compile(path, cfile=cfile, dfile=name, doraise=True,
+                       invalidation_mode=py_compile.PycInvalidationMode.UNCHECKED_HASH)
+    with open(cfile, "rb") as f:
+        out[os.path.relpath(cfile, "/src")] = base64.b64encode(f.read()).decode()
+json.dumps(out)
+`));
+"""
 _ZIP_DATE = (2020, 1, 1, 0, 0, 0)
 
 
@@ -76,19 +114,63 @@ def _record_hash(data: bytes) -> str:
     return "sha256=" + digest.decode()
 
 
-def build_engine_wheel() -> EngineWheel:
-    """A deterministic py3-none-any wheel of ``worksheet_engine`` (sources + schemas)."""
+def compile_bytecode(sources: list[tuple[str, bytes]], key: str) -> dict[str, bytes]:
+    """``{"pkg/__pycache__/mod.cpython-314.pyc": bytes}`` for the ``.py`` files in ``sources``.
+
+    Importing the engine from source costs Pyodide about 0.7 s of compiling on a
+    2-core machine, from bytecode about 0.06 s. Pyodide's Python is newer than the
+    build's, so Node runs Pyodide itself once per engine version (a few seconds); the
+    result is cached. Without Node this returns {} and the wheel carries sources only.
+    """
+    cache_dir = Path(os.environ.get("WS_PYC_CACHE") or PYC_CACHE)
+    cache = cache_dir / f"{pyodide_version()}-{key}.json"
+    if cache.exists():
+        try:
+            return {k: base64.b64decode(v) for k, v in json.loads(cache.read_text(encoding="utf-8")).items()}
+        except (ValueError, OSError):
+            pass
+    node = shutil.which("node")
+    if node is None:
+        log.info("node not found: the engine wheel carries sources only (slower first import)")
+        return {}
+    payload = {name: base64.b64encode(data).decode() for name, data in sources if name.endswith(".py")}
+    with tempfile.TemporaryDirectory(prefix="ws-pyc-") as tmp:
+        script, src, out = Path(tmp, "compile.mjs"), Path(tmp, "in.json"), Path(tmp, "out.json")
+        script.write_text(_COMPILE_JS, encoding="utf-8")
+        src.write_text(json.dumps(payload), encoding="utf-8")
+        try:
+            subprocess.run([node, str(script), (PYODIDE_DIR / "pyodide.mjs").as_uri(), str(src), str(out)],
+                           check=True, capture_output=True, timeout=180)
+            text = out.read_text(encoding="utf-8")
+            compiled = {k: base64.b64decode(v) for k, v in json.loads(text).items()}
+        except (OSError, ValueError, subprocess.SubprocessError) as exc:
+            log.info("could not precompile the engine with Pyodide (%s): sources only", exc)
+            return {}
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    part = cache.with_suffix(f".{os.getpid()}.tmp")
+    part.write_text(text, encoding="utf-8")
+    os.replace(part, cache)
+    return compiled
+
+
+def build_engine_wheel(bytecode: bool = True) -> EngineWheel:
+    """A deterministic py3-none-any wheel of ``worksheet_engine`` for the browser: sources
+    and schemas (minus :data:`BROWSER_EXCLUDE`), plus Pyodide-compiled bytecode when
+    ``bytecode`` and Node are available."""
     sources = sorted(
         p for p in ENGINE_DIR.rglob("*")
         if p.is_file() and p.suffix in {".py", ".json"} and "__pycache__" not in p.parts
+        and p.relative_to(ENGINE_DIR).as_posix() not in BROWSER_EXCLUDE
     )
     files: list[tuple[str, bytes]] = [
         (p.relative_to(ROOT).as_posix(), p.read_bytes()) for p in sources
     ]
     content_hash = hashlib.sha256(b"".join(n.encode() + d for n, d in files)).hexdigest()[:10]
-    # A local version label carries the content hash, so a changed engine gets a new
-    # URL and no browser keeps running a stale cached copy.
-    version = f"{engine_version()}+{content_hash}"
+    pyc = compile_bytecode(files, content_hash) if bytecode else {}
+    files += sorted(pyc.items())
+    # A local version label carries the content hash (and whether bytecode is inside),
+    # so a changed engine gets a new URL and no browser keeps a stale cached copy.
+    version = f"{engine_version()}+{content_hash}" + (".pyc" if pyc else "")
     dist_info = f"worksheet_engine-{version}.dist-info"
     files.append((f"{dist_info}/METADATA", (
         "Metadata-Version: 2.1\nName: worksheet-engine\n"
@@ -158,13 +240,72 @@ def install_runtime(site_dir: Path, runtime_path: str, wheel: EngineWheel) -> Pa
     return target
 
 
+def _gzip(path: Path, level: int) -> None:
+    gz = path.with_name(path.name + ".gz")
+    if gz.exists() and gz.stat().st_mtime >= path.stat().st_mtime:
+        return
+    with path.open("rb") as src, gzip.GzipFile(gz, "wb", compresslevel=level, mtime=0) as dst:
+        shutil.copyfileobj(src, dst)
+
+
 def precompress(folder: Path) -> None:
     """Write ``name.gz`` next to each large runtime file (for gzip_static / IIS / Apache)."""
     for path in folder.iterdir():
         if path.suffix not in GZIP_SUFFIXES or path.name.endswith(".gz"):
             continue
-        gz = path.with_name(path.name + ".gz")
-        if gz.exists() and gz.stat().st_mtime >= path.stat().st_mtime:
+        _gzip(path, 9)
+
+
+#: The rest of the site a first visit loads (pages, theme, search index), precompressed
+#: too, so a server with gzip_static sends about 6.6 MB instead of 14.7 MB in all.
+SITE_GZIP_SUFFIXES = (".html", ".css", ".js", ".json", ".svg", ".xml", ".txt")
+SITE_GZIP_MIN_BYTES = 1024
+
+
+def precompress_site(site_dir: Path, skip: Path | None = None) -> None:
+    """Write ``name.gz`` beside every text file of the site worth compressing (not ``skip``)."""
+    for path in site_dir.rglob("*"):
+        if (path.suffix not in SITE_GZIP_SUFFIXES or not path.is_file()
+                or (skip is not None and path.is_relative_to(skip))
+                or path.stat().st_size < SITE_GZIP_MIN_BYTES):
             continue
-        with path.open("rb") as src, gzip.GzipFile(gz, "wb", compresslevel=9, mtime=0) as dst:
-            shutil.copyfileobj(src, dst)
+        _gzip(path, 6)
+
+
+#: Written to the site root for IIS, which refuses to serve file types it does not know
+#: (.wasm and .whl answer 404 by default) and knows no .json on old versions. Every type
+#: is removed first, so a server that already maps it does not fail with "duplicate
+#: entry" (500.19). Other servers ignore the file. See docs/trainer/deploy.md.
+IIS_WEB_CONFIG = """<?xml version="1.0" encoding="utf-8"?>
+<!-- Written by the site build (macros/runtime.py) for IIS; other web servers ignore it.
+     See the trainer page 部署指南 (trainer/deploy/). -->
+<configuration>
+  <system.webServer>
+    <staticContent>
+      <remove fileExtension=".wasm" />
+      <mimeMap fileExtension=".wasm" mimeType="application/wasm" />
+      <remove fileExtension=".whl" />
+      <mimeMap fileExtension=".whl" mimeType="application/zip" />
+      <remove fileExtension=".json" />
+      <mimeMap fileExtension=".json" mimeType="application/json" />
+      <remove fileExtension=".zip" />
+      <mimeMap fileExtension=".zip" mimeType="application/zip" />
+      <remove fileExtension=".gz" />
+      <mimeMap fileExtension=".gz" mimeType="application/gzip" />
+    </staticContent>
+  </system.webServer>
+  <!-- The Python runtime never changes under the same versioned URL. -->
+  <location path="assets/pyodide">
+    <system.webServer>
+      <staticContent>
+        <clientCache cacheControlMode="UseMaxAge" cacheControlMaxAge="365.00:00:00" />
+      </staticContent>
+    </system.webServer>
+  </location>
+</configuration>
+"""
+
+
+def write_server_files(site_dir: Path) -> None:
+    """Server settings that travel with the site (only IIS reads a file from the folder)."""
+    (site_dir / "web.config").write_text(IIS_WEB_CONFIG, encoding="utf-8")

@@ -71,3 +71,25 @@ def test_pages_without_worksheets_never_start_python(page, base_url, context):
     page.goto(base_url)
     page.wait_for_load_state("networkidle")
     assert wasm == []
+
+
+def test_text_typed_before_the_scripts_run_is_kept(page, base_url):
+    """The form is plain HTML first; what a fast typist enters before the worksheet
+    script mounts must not be wiped when saved entries are loaded."""
+    held = []
+    page.route("**/javascripts/worksheet/main.js", lambda route: held.append(route))
+    page.goto(base_url + "worksheets/smart/", wait_until="commit")
+    page.fill('[data-ws-field="owner"]', "早到的输入")
+    for _ in range(200):
+        if held:
+            break
+        page.wait_for_timeout(50)
+    assert held, "main.js was never requested"
+    assert page.locator("[data-ws-root][data-ws-mounted]").count() == 0
+    held[0].continue_()
+    expect(page.locator("[data-ws-root][data-ws-mounted]")).to_have_count(1)
+    expect(page.locator('[data-ws-field="owner"]')).to_have_value("早到的输入")
+    expect(page.locator("[data-ws-save-status]")).to_contain_text("已保存")
+    page.unroute("**/javascripts/worksheet/main.js")
+    page.reload()
+    expect(page.locator('[data-ws-field="owner"]')).to_have_value("早到的输入")

@@ -65,11 +65,20 @@ export class WorksheetController {
     /** Edits kept only in memory since the last export (storage off or full). */
     this.unexported = false;
     this.disposers = [];
+    // The form is usable before this module runs: keep whatever was typed meanwhile.
+    const typedEarly = {};
+    for (const node of this.form.querySelectorAll("[data-ws-field]")) {
+      if (!node.dataset.wsField.includes(".") && node.value.trim()) typedEarly[node.dataset.wsField] = node.value;
+    }
     this.fields = bindForm(this.form, { onInput: () => this.onInput(), onSubmit: () => this.check(true) });
     this.bindEngineStatus();
     this.bindEntryBar();
     this.bindDialog();
     this.load();
+    if (Object.keys(typedEarly).length) {
+      this.fields.write({ ...(this.env ? this.env.data : {}), ...typedEarly });
+      this.onInput();
+    }
     this.disposers.push(store.onTrouble((kind) => this.showStorageTrouble(kind)));
     this.listen(window, "beforeunload", (event) => this.onBeforeUnload(event));
     this.listen(window, "beforeprint", () => this.preparePrint(false));

@@ -10,9 +10,17 @@ const INDEX_URL = meta ? new URL(meta.getAttribute("content"), document.baseURI)
 const LOCK_URL = INDEX_URL ? `${INDEX_URL}pyodide-lock.json?v=${meta.dataset.lockVersion || ""}` : "";
 export const PYTHON_START = (meta && meta.dataset.pythonStart) || "worksheet";
 
-// A server that sends .wasm with the wrong MIME type makes loadPyodide() hang
-// forever; this watchdog turns that into a visible, explained error.
-const WATCHDOG_MS = 45000;
+// A boot that has not finished after this long is reported as an error (the worker is
+// kept: a very slow network may still finish, and then the status turns ready).
+// mkdocs.yml extra.worksheets.watchdog_seconds; `?ws-watchdog-ms=2000` overrides it
+// for a diagnosis (and for the hosting tests).
+const DEFAULT_WATCHDOG_MS = 45000;
+export const WATCHDOG_MS = (() => {
+  const fromQuery = Number(new URLSearchParams(location.search).get("ws-watchdog-ms"));
+  if (fromQuery > 0) return fromQuery;
+  const fromMeta = Number(meta && meta.dataset.watchdogMs);
+  return fromMeta > 0 ? fromMeta : DEFAULT_WATCHDOG_MS;
+})();
 
 /** @type {Worker|null} */ let worker = null;
 /** @type {Promise<void>|null} */ let booting = null;
@@ -51,67 +59,126 @@ function failAll(error) {
   pending.clear();
 }
 
+const DEPLOY_HINT = "请管理员对照本站“讲师专区 › 部署指南”检查服务器设置";
+
+/** A Chinese explanation of a boot failure: what is missing and what the trainer should fix. */
 function explain(err) {
+  const code = (err && err.code) || "";
   const message = String((err && err.message) || err);
-  if (/wasm|WebAssembly|MIME/i.test(message)) {
-    return "浏览器无法加载 WebAssembly：请让管理员确认服务器把 .wasm 文件的类型设为 application/wasm（见“部署指南”）。";
+  if (code === "wasm_mime") {
+    return `${message}。浏览器因此拒绝运行检查引擎。${DEPLOY_HINT}（IIS 要在 web.config 里登记 .wasm，nginx/Apache 要加 application/wasm 类型）`;
   }
-  if (/Worker|module/i.test(message) && typeof Worker === "undefined") {
-    return "浏览器太旧，不支持后台脚本（Web Worker）。请使用新版 Chrome、Edge 或 Firefox。";
+  if (code === "wasm_http") {
+    return `${message}。可能是站点文件没有完整复制，或服务器（例如 IIS）不提供未登记类型的文件。${DEPLOY_HINT}`;
+  }
+  if (code === "wasm_fetch" || code === "wasm_compile") return `${message}。${DEPLOY_HINT}`;
+  if (code === "watchdog") {
+    return `${Math.round(WATCHDOG_MS / 1000)} 秒内没有启动完成。常见原因：网络太慢，或服务器发送 .wasm 文件时类型不是 application/wasm。${DEPLOY_HINT}`;
+  }
+  if (/dynamically imported module|module script|MIME type/i.test(message)) {
+    return `无法加载 Python 运行时脚本（assets/pyodide/ 下的 .js 文件）：请确认整个站点文件夹已完整复制，且服务器把 .js 文件的类型设为 text/javascript。${DEPLOY_HINT}`;
+  }
+  if (/wasm|WebAssembly/i.test(message)) {
+    return `浏览器无法加载 WebAssembly：${message}。${DEPLOY_HINT}`;
+  }
+  if (typeof Worker === "undefined") {
+    return "浏览器太旧，不支持后台脚本（Web Worker）。请使用新版 Chrome、Edge 或 Firefox";
   }
   return `检查引擎启动失败：${message}`;
+}
+
+/** @type {Record<string, number>} boot timings (epoch ms) reported by the worker */
+let timings = {};
+
+/** Boot timings of this visit (epoch ms: worker, modules, python, engine, …). */
+export function getTimings() {
+  return { ...timings };
+}
+
+function onMessage(msg) {
+  if (msg.type === "progress") {
+    if (status.state === "loading") setStatus({ progress: msg.value, text: msg.text });
+    return;
+  }
+  const waiter = pending.get(msg.id);
+  if (!waiter) return;
+  pending.delete(msg.id);
+  if (msg.error) waiter.reject(Object.assign(new Error(msg.error.message), { code: msg.error.code }));
+  else waiter.resolve(msg.result);
+}
+
+function waitFor(id) {
+  return new Promise((resolve, reject) => pending.set(id, { resolve, reject }));
+}
+
+/**
+ * The worker the page's <head> started before this module loaded (overrides/main.html,
+ * worksheet pages opened directly), with the messages it has sent so far; or null.
+ */
+function takeEarlyWorker() {
+  const early = window.__wsEarly;
+  if (!early || !early.worker || early.taken) return null;
+  early.taken = true;
+  return early;
 }
 
 /** Start Python once; later calls return the same promise. */
 export function start() {
   if (booting) return booting;
   if (!INDEX_URL) {
-    setStatus({ state: "error", progress: 0, text: "页面缺少运行时配置", detail: "请用 mkdocs 重新构建站点。" });
+    setStatus({ state: "error", progress: 0, text: "页面缺少运行时配置", detail: "请用 mkdocs 重新构建站点" });
     return Promise.reject(new Error("no runtime meta"));
   }
   if (typeof Worker === "undefined" || typeof WebAssembly === "undefined") {
-    setStatus({ state: "error", progress: 0, text: "浏览器不支持", detail: "这个浏览器不支持 WebAssembly 或 Web Worker，检查功能不可用；填写和导出不受影响。请换用新版 Chrome、Edge 或 Firefox。" });
+    setStatus({ state: "error", progress: 0, text: "浏览器不支持", detail: "这个浏览器不支持 WebAssembly 或 Web Worker，检查功能不可用；请换用新版 Chrome、Edge 或 Firefox" });
     return Promise.reject(new Error("unsupported"));
   }
   setStatus({ state: "loading", progress: 1, text: "正在启动", detail: "" });
-  worker = new Worker(new URL("./engine-worker.js", import.meta.url), { type: "module", name: "worksheet-engine" });
-  worker.onmessage = (event) => {
-    const msg = event.data || {};
-    if (msg.type === "progress") {
-      setStatus({ progress: msg.value, text: msg.text });
-      return;
-    }
-    const waiter = pending.get(msg.id);
-    if (!waiter) return;
-    pending.delete(msg.id);
-    if (msg.error) waiter.reject(Object.assign(new Error(msg.error.message), { code: msg.error.code }));
-    else waiter.resolve(msg.result);
-  };
-  worker.onerror = (event) => {
+  const early = takeEarlyWorker();
+  const own = early ? early.worker : new Worker(new URL("./engine-worker.js", import.meta.url), { type: "module", name: "worksheet-engine" });
+  timings = { requested: early ? early.at : performance.timeOrigin + performance.now() };
+  worker = own;
+  const onError = (message) => failAll(new Error(message || "后台脚本加载失败（engine-worker.js）"));
+  own.onmessage = (event) => onMessage(event.data || {});
+  own.onerror = (event) => {
     event.preventDefault();
-    const err = new Error(event.message || "后台脚本加载失败（engine-worker.js）");
-    failAll(err);
-    setStatus({ state: "error", text: "启动失败", detail: explain(err) });
+    onError(event.message);
   };
-  let timer;
-  const watchdog = new Promise((_, reject) => {
-    timer = setTimeout(
-      () => reject(new Error(`${WATCHDOG_MS / 1000} 秒内没有启动完成。常见原因：服务器发送 .wasm 文件时类型不是 application/wasm，或网络太慢。`)),
-      WATCHDOG_MS,
+  // The early worker was sent "init" as request 0 by the page's <head>.
+  const init = early ? waitFor(0) : request("init", { indexURL: INDEX_URL, lockFileURL: LOCK_URL });
+  const boot = new Promise((resolve, reject) => {
+    let reported = false;
+    const timer = setTimeout(() => {
+      // Tell the reader now; keep the worker in case it still finishes.
+      reported = true;
+      const err = Object.assign(new Error("watchdog"), { code: "watchdog" });
+      setStatus({ state: "error", text: "启动超时", detail: explain(err) });
+      reject(err);
+    }, WATCHDOG_MS);
+    init.then(
+      (result) => {
+        clearTimeout(timer);
+        if (worker !== own) return;
+        timings = { ...timings, ...((result && result.timings) || {}), ready: performance.timeOrigin + performance.now() };
+        try {
+          performance.mark("ws-engine-ready");
+        } catch {}
+        if (reported) booting = Promise.resolve(); // a late success after the watchdog
+        resolve();
+        setStatus({ state: "ready", progress: 100, text: "就绪", detail: "" });
+      },
+      (err) => {
+        clearTimeout(timer);
+        if (worker !== own) return;
+        stop();
+        setStatus({ state: "error", text: "启动失败", detail: explain(err) });
+        reject(err);
+      },
     );
   });
-  booting = Promise.race([request("init", { indexURL: INDEX_URL, lockFileURL: LOCK_URL }), watchdog])
-    .then(() => {
-      clearTimeout(timer);
-      setStatus({ state: "ready", progress: 100, text: "就绪", detail: "" });
-    })
-    .catch((err) => {
-      clearTimeout(timer);
-      stop();
-      setStatus({ state: "error", text: "启动失败", detail: explain(err) });
-      throw err;
-    });
-  return booting;
+  booting = boot;
+  if (early) for (const item of early.queue.splice(0)) item.error ? onError(item.error) : onMessage(item.data || {});
+  return boot;
 }
 
 function stop() {

@@ -6,6 +6,12 @@ import * as engine from "./engine-client.js";
 import * as store from "./storage.js";
 import { WorksheetController } from "./controller.js";
 
+// On a worksheet page, start Python at once: module scripts run as soon as the HTML is
+// parsed, before Material's document$ fires and before the forms are mounted.
+if (engine.PYTHON_START === "worksheet" && document.querySelector("[data-ws-root]")) {
+  engine.start().catch(() => {});
+}
+
 /** @type {Set<WorksheetController>} */
 const mounted = new Set();
 
