@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import json
-import time
-from collections.abc import Callable
 from typing import Any
 
 import pytest
+
+from tests.timing import best_cpu_time as _best_time
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -22,19 +22,6 @@ TABLE_HEADERS = ("目标（计划值）", "实际结果", "差距", "亮点", "�
 
 def _codes(result: dict[str, Any]) -> list[str]:
     return [i["code"] for i in result["issues"]]
-
-
-def _best_time(fn: Callable[[], object], tries: int = 3, limit: float = 0.1) -> float:
-    """Fastest of a few runs (stops early when under ``limit``): other processes on a
-    shared CI machine must not make a fast function look slow."""
-    best = float("inf")
-    for _ in range(tries):
-        start = time.perf_counter()
-        fn()
-        best = min(best, time.perf_counter() - start)
-        if best < limit:
-            break
-    return best
 
 
 def _example() -> dict[str, Any]:
