@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -35,10 +35,11 @@ _DIGITS = frozenset("0123456789")
 _WORD_ASCII = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")
 
 
-def _close_paren(p: str, i: int) -> int:
-    """Index of the ``)`` matching the ``(`` at ``p[i]`` (-1 when unbalanced)."""
+def _structure(p: str, start: int = 0) -> Iterator[tuple[int, str, int]]:
+    """Yield ``(index, char, depth)`` for each unescaped character of pattern ``p`` that is
+    outside a ``[...]`` class; ``depth`` is the group nesting before that character."""
     depth = 0
-    j = i
+    j = start
     in_class = False
     while j < len(p):
         c = p[j]
@@ -50,40 +51,28 @@ def _close_paren(p: str, i: int) -> int:
                 in_class = False
         elif c == "[":
             in_class = True
-        elif c == "(":
-            depth += 1
-        elif c == ")":
-            depth -= 1
-            if depth == 0:
-                return j
+        else:
+            yield j, c, depth
+            if c == "(":
+                depth += 1
+            elif c == ")":
+                depth -= 1
         j += 1
-    return -1
+
+
+def _close_paren(p: str, i: int) -> int:
+    """Index of the ``)`` matching the ``(`` at ``p[i]`` (-1 when unbalanced)."""
+    return next((j for j, c, depth in _structure(p, i) if c == ")" and depth == 1), -1)
 
 
 def _split_top(p: str) -> list[str]:
+    """The top-level alternatives of pattern ``p``."""
     parts: list[str] = []
-    depth = 0
     start = 0
-    j = 0
-    in_class = False
-    while j < len(p):
-        c = p[j]
-        if c == "\\":
-            j += 2
-            continue
-        if in_class:
-            if c == "]":
-                in_class = False
-        elif c == "[":
-            in_class = True
-        elif c == "(":
-            depth += 1
-        elif c == ")":
-            depth -= 1
-        elif c == "|" and depth == 0:
+    for j, c, depth in _structure(p):
+        if c == "|" and depth == 0:
             parts.append(p[start:j])
             start = j + 1
-        j += 1
     parts.append(p[start:])
     return parts
 
