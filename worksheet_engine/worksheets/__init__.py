@@ -1,8 +1,9 @@
 """Registry of worksheets: ``WORKSHEETS[slug] -> Worksheet``, in the course's order.
 
 Every module in this package whose name does not start with ``_`` is a worksheet and
-must define ``DEFINITION``; nothing else registers it. A module without a definition,
-or two definitions with one slug, fail loudly at import.
+must define ``DEFINITION`` (or ``DEFINITIONS``, a tuple, for a module that builds several
+from one source, like the knowledge checks); nothing else registers it. A module without
+a definition, or two definitions with one slug, fail loudly at import.
 
     >>> list(WORKSHEETS)[:2]
     ['swot', 'smart']
@@ -23,12 +24,15 @@ def _collect() -> dict[str, Worksheet]:
         if info.name.startswith("_"):
             continue
         module = importlib.import_module(f"{__name__}.{info.name}")
-        ws = getattr(module, "DEFINITION", None)
-        if not isinstance(ws, Worksheet):
-            raise TypeError(f"{module.__name__} defines no DEFINITION = Worksheet(...)")
-        if ws.slug in found:
-            raise ValueError(f"duplicate worksheet slug {ws.slug!r} ({module.__name__})")
-        found[ws.slug] = ws
+        defs = getattr(module, "DEFINITIONS", None)
+        if defs is None:
+            defs = (getattr(module, "DEFINITION", None),)
+        if not defs or not all(isinstance(ws, Worksheet) for ws in defs):
+            raise TypeError(f"{module.__name__} defines no DEFINITION = Worksheet(...) (or DEFINITIONS = (...))")
+        for ws in defs:
+            if ws.slug in found:
+                raise ValueError(f"duplicate worksheet slug {ws.slug!r} ({module.__name__})")
+            found[ws.slug] = ws
     return dict(sorted(found.items(), key=lambda item: (item[1].order, item[0])))
 
 
