@@ -21,7 +21,9 @@ from typing import Any
 
 import pathspec
 
+from .blank import add_blank_nav, blank_link, render_blank_page
 from .forms import MODULES, MacroError, Settings, fill_worksheet_nav, render_worksheet, worksheet_index
+from .quiz import render_quiz
 from .runtime import (
     build_engine_wheel,
     install_runtime,
@@ -70,6 +72,8 @@ def define_env(env: Any) -> None:
         raise MacroError(f"extra.branding.logo: {settings.logo} not found under docs/ (put the file in docs/assets/)")
     if env.conf.get("nav") and not fill_worksheet_nav(env.conf["nav"]):
         raise MacroError("mkdocs.yml nav needs a section holding worksheets/index.md (the worksheet pages go there)")
+    if env.conf.get("nav"):
+        add_blank_nav(env.conf["nav"])
     _apply_modules(env.conf, settings)
     env.variables["_ws_hidden_pages"] = settings.hidden_pages
     wheel = build_engine_wheel()
@@ -105,7 +109,18 @@ def define_env(env: Any) -> None:
         """Render the form of worksheet ``slug`` from the engine's own definition."""
         page = getattr(env, "page", None)
         where = getattr(getattr(page, "file", None), "src_path", "?")
-        return render_worksheet(slug, where=where)
+        return render_worksheet(slug, where=where) + blank_link(slug, where)
+
+    @env.macro
+    def quiz(lecture: str) -> str:
+        """The knowledge check of a lecture page (e.g. "01-learning"), inside data-ws-quiz."""
+        page = getattr(env, "page", None)
+        return render_quiz(lecture, where=getattr(getattr(page, "file", None), "src_path", "?"))
+
+    @env.macro
+    def blank_worksheets() -> str:
+        """Every worksheet as an empty A4 paper form (docs/worksheets/blank.md)."""
+        return render_blank_page(settings.hidden_pages)
 
     @env.macro
     def worksheet_overview() -> str:
