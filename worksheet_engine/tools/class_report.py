@@ -7,7 +7,8 @@ writes the outputs; this module only turns texts into a summary and renders it.
   ``worksheet-entry``) into a :class:`SourceFile`; a bad file keeps its Chinese reason.
 * :func:`summarize` drops duplicate entries (the same entry in several backups: the
   highest ``rev`` wins), re-checks every entry with :func:`worksheet_engine.api.evaluate`
-  and counts completion per worksheet, SMART criterion pass rates and issue codes.
+  and counts completion per worksheet, SMART criterion pass rates and issue codes, and
+  (:mod:`.score_report`) the self-assessment, knowledge-check and pre/post results.
 * :func:`render_markdown`, :func:`render_summary_csv`, :func:`render_entries_csv`.
 
 Personal free text (entry names, what trainees wrote, and engine messages that quote
@@ -44,6 +45,8 @@ from ..errors import EntryFormatError
 from ..worksheets import WORKSHEETS
 
 from .backups import load_backup as _load_backup
+from .score_report import ScoreSummary, summarize_scores
+from . import score_report as _scores
 
 __all__ = [
     "SourceFile",
@@ -141,6 +144,7 @@ class EntryRow:
     name: str = ""
     texts: tuple[tuple[str, str], ...] = ()
     messages: tuple[str, ...] = ()
+    score: str = ""  # self-test / knowledge-check score, e.g. "66/100" or "5/6"
 
 
 @dataclass(slots=True)
@@ -154,6 +158,8 @@ class ClassReport:
     per_file: dict[str, dict[str, float]]
     duplicates: int = 0
     unknown_worksheet: Counter[str] = field(default_factory=Counter)
+    #: Self-assessment, knowledge-check and pre/post results (see :func:`summarize_scores`).
+    scores: ScoreSummary | None = None
 
     @property
     def good_files(self) -> list[SourceFile]:
@@ -218,6 +224,16 @@ def _texts(slug: str, data: dict[str, Any]) -> tuple[tuple[str, str], ...]:
     return tuple(out)
 
 
+def _score_text(scoring: Any) -> str:
+    if not isinstance(scoring, dict):
+        return ""
+    if scoring.get("type") in ("likert", "quiz"):
+        return f"{scoring.get('total', scoring.get('score'))}/{scoring.get('max')}"
+    if scoring.get("type") == "modes" and isinstance(scoring.get("modes"), dict):
+        return " ".join(f"{k}:{v}" for k, v in scoring["modes"].items())
+    return ""
+
+
 def summarize(files: Sequence[SourceFile], include_text: bool = False,
               today: _dt.date | None = None) -> ClassReport:
     """Check every entry again and count. ``today`` (default: each entry's save date)
@@ -245,9 +261,16 @@ def summarize(files: Sequence[SourceFile], include_text: bool = False,
     per_file: dict[str, dict[str, float]] = {f.name: {} for f in files if f.ok}
     files_per_ws: dict[str, set[str]] = {slug: set() for slug in WORKSHEETS}
 
+    latest_scores: dict[tuple[str, str], tuple[str, dict[str, Any]]] = {}
     for (slug, _id), (fname, env) in sorted(best.items(), key=lambda kv: (kv[1][0], kv[0])):
         data = env.get("data") if isinstance(env.get("data"), dict) else {}
         result = api.evaluate(slug, data, _entry_today(env, today))
+        scoring = result.get("scoring")
+        if isinstance(scoring, dict):
+            saved = str(env.get("saved_at") or "")
+            held = latest_scores.get((fname, slug))
+            if held is None or saved >= held[0]:
+                latest_scores[(fname, slug)] = (saved, scoring)
         completion = float(result.get("completion") or 0.0)
         stats = worksheets[slug]
         stats.entries += 1
@@ -296,6 +319,7 @@ def summarize(files: Sequence[SourceFile], include_text: bool = False,
             name=str(env.get("name") or "") if include_text else "",
             texts=_texts(slug, data) if include_text else (),
             messages=tuple(str(i.get("message") or "") for i in all_issues) if include_text else (),
+            score=_score_text(scoring),
         ))
 
     for slug, names in files_per_ws.items():
@@ -313,6 +337,7 @@ def summarize(files: Sequence[SourceFile], include_text: bool = False,
         per_file=per_file,
         duplicates=duplicates,
         unknown_worksheet=unknown,
+        scores=summarize_scores({k: v for k, (_, v) in latest_scores.items()}, include_text=include_text),
     )
 
 
@@ -383,6 +408,9 @@ def render_markdown(rep: ClassReport, generated: str = "") -> str:
     else:
         out.append("没有发现问题。")
 
+    if rep.scores:
+        out += _scores.render_markdown(rep.scores, _cell)
+
     if bad:
         out += ["", "## 无法读取的文件", ""]
         out += [f"- {_cell(f.name)}：{_cell(f.error)}" for f in bad]
@@ -434,6 +462,8 @@ def render_summary_csv(rep: ClassReport) -> str:
     for st in rep.issues:
         rows.append(("issue", st.worksheet, st.code, st.description, st.entries, n_rows,
                      f"{st.entries / n_rows:.3f}" if n_rows else ""))
+    if rep.scores:
+        rows += _scores.csv_rows(rep.scores)
     for f in rep.bad_files:
         rows.append(("bad_file", "", f.name, f.error, "", "", ""))
     return _csv(rows)
@@ -441,7 +471,7 @@ def render_summary_csv(rep: ClassReport) -> str:
 
 def render_entries_csv(rep: ClassReport) -> str:
     """One row per checked entry; name and texts only with include_text."""
-    head = ["file", "worksheet", "saved_at", "completion", "ok", *SMART_ORDER, "issue_codes"]
+    head = ["file", "worksheet", "saved_at", "completion", "ok", *SMART_ORDER, "issue_codes", "score"]
     if rep.include_text:
         head += ["name", "text"]
     rows: list[Sequence[Any]] = [head]
@@ -455,6 +485,7 @@ def render_entries_csv(rep: ClassReport) -> str:
         row: list[Any] = [r.file, r.worksheet, r.saved_at, f"{r.completion:.2f}", "yes" if r.ok else "no"]
         row += [verdict(r.criteria.get(k), k in r.criteria) for k in SMART_ORDER]
         row.append(" ".join(r.issue_codes))
+        row.append(r.score)
         if rep.include_text:
             row += [r.name, " | ".join(f"{label}：{text}" for label, text in r.texts)]
         rows.append(row)
