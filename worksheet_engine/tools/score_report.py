@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..worksheets import WORKSHEETS, conflict, listening
-from ..worksheets._quizbank import BY_KEY
+from ..worksheets._quizbank import BY_KEY, LECTURES
 
 PRE, POST = "pretest", "posttest"
 
@@ -192,7 +192,9 @@ def summarize_scores(latest: Mapping[tuple[str, str], Mapping[str, Any]], includ
     for pair in sorted({i.pair for i in BY_KEY.values() if i.pair}):
         a = next((i for i in BY_KEY.values() if i.pair == pair and i.form == "A"), None)
         b = next((i for i in BY_KEY.values() if i.pair == pair and i.form == "B"), None)
-        pairs.append(PairStats(pair, (a or b).section if (a or b) else pair,
+        item = a or b
+        where = next((t for path, t, _ in LECTURES.values() if item and path == item.lecture), "")
+        pairs.append(PairStats(pair, f"{where}：{item.section}" if item else pair,
                                pre.items.get(a.key) if pre and a else None,
                                post.items.get(b.key) if post and b else None))
     both = sorted(set(shares[PRE]) & set(shares[POST]))
