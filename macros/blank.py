@@ -4,7 +4,8 @@
 empty A4 form: each field an empty box, lines, a table or options to tick. Each form
 is a ``<section id="blank-<slug>">``; printing the page while one of them is the URL's
 target (``blank/#blank-smart``) prints that form alone (print CSS in site.css), so a
-worksheet page's "打印空白表" link needs no script. Nothing here carries a ``data-ws-*``
+worksheet page's "打印空白表" link needs no script (the links carry ``target="_self"``
+so Material's instant navigation leaves them to the browser and ``:target`` is set). Nothing here carries a ``data-ws-*``
 form hook, so the browser code never mounts these forms.
 
 Conventions read from the definitions: a section whose key starts with ``retake``
@@ -48,7 +49,7 @@ def blank_link(slug: str, where: str) -> str:
     start = "worksheets" if where == "?" else (posixpath.dirname(where) or ".")
     href = posixpath.relpath(BLANK_PAGE, start)
     return (f"\n\n[打印空白表（A4 纸质版）]({href}#{anchor(slug)})"
-            '{ .md-button .ws-blank-link title="打开这张表的空白纸质版，再用浏览器打印" }\n')
+            '{ .md-button .ws-blank-link target="_self" title="打开这张表的空白纸质版，再用浏览器打印" }\n')
 
 
 def _short(options: list[dict[str, Any]]) -> bool:
@@ -106,7 +107,8 @@ def render_blank(slug: str) -> str:
 def render_blank_page(hidden_pages: frozenset[str] = frozenset()) -> str:
     """Markdown + HTML: a list of the forms, then every form (worksheets of hidden modules left out)."""
     sheets = [ws for ws in WORKSHEETS.values() if ws.page not in hidden_pages]
-    toc = "\n".join(f"- [{ws.title}](#{anchor(ws.slug)})" for ws in sheets)
+    # target="_self": a real navigation (not Material's instant one), so :target follows the URL.
+    toc = "\n".join(f'- [{ws.title}](#{anchor(ws.slug)}){{ target="_self" }}' for ws in sheets)
     body = "\n".join(render_blank(ws.slug) for ws in sheets)
     return f"{toc}\n\n<div class=\"ws-blank-sheets\">\n{body}\n</div>\n"
 
