@@ -125,3 +125,21 @@ def test_registry_takes_definitions_tuples_and_refuses_duplicates(monkeypatch: p
     monkeypatch.setattr(quizzes, "DEFINITIONS", ())
     with pytest.raises(TypeError):
         _collect()
+
+
+def test_pre_and_post_do_not_give_the_answers_away() -> None:
+    item = form_items("A")[0]
+    wrong = next(v for v, _ in item.options if v not in item.answer)
+    r = api.evaluate("pretest", {item.key: wrong})
+    check = next(c for c in r["checks"] if c["key"] == item.key)
+    assert check["met"] is False and check["reason"] == "回答错误。"
+    assert item.explanation not in r["report_md"] and "正确答案" not in r["report_md"]
+    assert r["links"] and r["links"][0]["href"] == item.href
+
+
+def test_examples_answer_every_question_with_each_kind_of_feedback() -> None:
+    for slug in [*QUIZZES, "pretest", "posttest"]:
+        r = api.evaluate(slug, dict(WORKSHEETS[slug].example))
+        verdicts = set(r["scoring"]["items"].values())
+        assert "unanswered" not in verdicts and {"correct", "wrong"} <= verdicts | {"partial"}, slug
+        assert r["completion"] == 1.0

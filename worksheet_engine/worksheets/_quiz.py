@@ -27,7 +27,10 @@ def fields(items: Sequence[QuizItem]) -> tuple[Field, ...]:
     return tuple(out)
 
 
-def make_evaluator(items: Sequence[QuizItem], title: str):  # noqa: ANN201 - an Evaluator
+def make_evaluator(items: Sequence[QuizItem], title: str, reveal: bool = True):  # noqa: ANN201 - an Evaluator
+    """``reveal`` False (the pre/post test, a measurement): each answer is marked right or
+    wrong with the section to review, but the correct option and the explanation are not
+    shown, so the post-test cannot be answered from the pre-test's feedback."""
     numbers = {i.key: n for n, i in enumerate(items, 1)}
 
     def evaluate(values: Mapping[str, Any], ctx: Context = Context()) -> dict[str, Any]:
@@ -49,10 +52,13 @@ def make_evaluator(items: Sequence[QuizItem], title: str):  # noqa: ANN201 - an 
                                "hook": {"question": item.key, "verdict": g}})
                 continue
             right = "；".join(item.labels(item.answer))
-            lead = {"correct": "回答正确。", "partial": f"选对了一部分，还漏选了。正确答案：{right}。",
-                    "wrong": f"正确答案：{right}。"}[g]
+            if reveal:
+                reason = {"correct": "回答正确。", "partial": f"选对了一部分，还漏选了。正确答案：{right}。",
+                          "wrong": f"正确答案：{right}。"}[g] + item.explanation
+            else:
+                reason = {"correct": "回答正确。", "partial": "选对了一部分，还有漏选。", "wrong": "回答错误。"}[g]
             checks.append({"key": item.key, "label": f"第 {numbers[item.key]} 题", "met": g == "correct",
-                           "reason": f"{lead}{item.explanation}",
+                           "reason": reason,
                            "suggestion": "" if g == "correct" else f"回看讲义：{item.section}。",
                            "hook": {"question": item.key, "verdict": g}})
         links, seen = [], set()
@@ -72,7 +78,7 @@ def make_evaluator(items: Sequence[QuizItem], title: str):  # noqa: ANN201 - an 
         figures = [{"key": "score", "label": "得分", "value": f"{score} / {total}", "hook": {"score": str(score)}},
                    {"key": "answered", "label": "已答", "value": f"{len(answered)} / {total}"}]
         return {"ok": True, "headline": headline, "issues": issues, "figures": figures, "checks": checks,
-                "links": links, "report_md": _report(title, graded, numbers, score, total),
+                "links": links, "report_md": _report(title, graded, numbers, score, total, reveal),
                 "scoring": _scoring(graded, score, total)}
 
     return evaluate
@@ -86,23 +92,38 @@ def _scoring(graded: Sequence[tuple[QuizItem, str]], score: int, total: int) -> 
 
 
 def _report(title: str, graded: Sequence[tuple[QuizItem, str]], numbers: Mapping[str, int], score: int,
-            total: int) -> str:
+            total: int, reveal: bool = True) -> str:
+    head = [f"## {md_escape(title)}", "", f"**得分**：{score} / {total}", ""]
+    if not reveal:
+        rows = [[str(numbers[i.key]), i.stem, _VERDICT[g], i.section] for i, g in graded]
+        return "\n".join(head + [md_table(["题号", "题目", "结果", "讲义"], rows)])
     rows = []
     for item, g in graded:
         shown = "" if g == "unanswered" else "；".join(item.labels(item.answer))
         rows.append([str(numbers[item.key]), item.stem, _VERDICT[g], shown,
                      "" if g == "unanswered" else item.explanation])
-    return "\n".join([f"## {md_escape(title)}", "", f"**得分**：{score} / {total}", "",
-                      md_table(["题号", "题目", "结果", "正确答案", "解析"], rows)])
+    return "\n".join(head + [md_table(["题号", "题目", "结果", "正确答案", "解析"], rows)])
 
 
 def quiz_worksheet(*, slug: str, title: str, description: str, lecture: str, module: str, order: int,
-                   summary: str, items: Sequence[QuizItem], listed: bool, help: str) -> Worksheet:
-    first = items[0]
+                   summary: str, items: Sequence[QuizItem], listed: bool, help: str,
+                   reveal: bool = True) -> Worksheet:
     return Worksheet(
         slug=slug, version=1, title=title, description=description, lecture=lecture, module=module,
-        order=order, summary=summary, listed=listed, evaluate=make_evaluator(items, title),
+        order=order, summary=summary, listed=listed, evaluate=make_evaluator(items, title, reveal),
         sections=(Section("questions", "题目", fields(items), help=help),),
-        # A worked example: the first question answered, to show how the check reads.
-        example={first.key: first.answer[0] if first.kind == "choice" else list(first.answer)},
+        example=example(items),
     )
+
+
+def example(items: Sequence[QuizItem]) -> dict[str, Any]:
+    """A worked example: every question answered, alternately right and wrong (a multiple
+    choice half right), so the result shows each kind of feedback."""
+    out: dict[str, Any] = {}
+    for n, item in enumerate(items):
+        wrong = next(v for v, _ in item.options if v not in item.answer)
+        if item.kind == "choice":
+            out[item.key] = item.answer[0] if n % 2 == 0 else wrong
+        else:
+            out[item.key] = list(item.answer) if n % 2 == 0 else list(item.answer[:1])
+    return out
