@@ -154,6 +154,8 @@ _ACTION = _rx(
     r"提出|提供|给了|给他|给她|给客户|送|交还|归还|交接|留下|坐在|站起|打字|点了|选了|用了|采用|使用|按照|按流程|按脚本|"
     r"没有?(?:写|说|讲|报|查|核实|核对|确认|回复|回|接|提交|填|记录|告知|通知|转|等|听|按|做|给|发|跟进|解释|提醒|登记)|"
     r"不(?:报|说|回|接|查|填|写|按)",
+    # mistakes are actions too: 说成了, 填错, 报漏
+    r"(?:说|讲|报|写|填|念|算|记|发|转|输|录|标|查|看|读|选|点)(?:成|错|漏|反|串)",
     r"\b(?:wrote|said|told|sent|asked|answered|replied|called|checked|closed|opened|posted|explained|offered|"
     r"escalated|transferred|logged|stayed|helped|fixed|found|noticed|kept|put|took|gave|made|spoke|handled|"
     r"resolved|refunded|interrupted|hung up|didn't \w+|did not \w+|skipped|missed|forgot|used|walked)\b",
@@ -183,6 +185,8 @@ _EVENT = _rx(
     r"赔付|发了|差评|好评|星|达标|最高|最低|最少|最多|第一|高于|低于|超过|不到|保持|恢复|道谢|谢谢|表扬|感谢|"
     r"很少|很多|下降|上升|提高|提升|节省|省了|复制|用上|用了|愿意|同意|取消|退订|续费|下单|购买|改买|看到|知道|"
     r"成功|失败|丢失|错过|延迟|等待|错|没能",
+    # the beneficiary's state of mind is what happened to them (the manager's is set aside above)
+    r"生气|愤怒|恼火|着急|激动|抱怨|质问|骂|放心|安心|感动|开心|高兴|失望|不耐烦|哭",
     r"\b(?:reopened|breached|stayed|dropped|rose|fell|used|waited|left|complained|thanked|escalated|saved|"
     r"cut|reduced|increased|missed|met|got|gave|rated|returned|churned|\d)\b",
 )

@@ -32,6 +32,7 @@ _ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_FILES = (
     _ROOT / "tests" / "fixtures" / "eval" / "feedback_dev.json",
     _ROOT / "tests" / "fixtures" / "eval" / "feedback_own.json",
+    _ROOT / "tests" / "fixtures" / "eval" / "feedback_probe.json",
 )
 KEYS = PARTS + ("level",)
 _LABELS = {"behaviour": "B 行为", "impact": "I 影响", "closing": "A/D 欣赏或期望", "level": "级别"}
@@ -90,7 +91,7 @@ def main(argv: Sequence[str] | None = None, stdout: TextIO | None = None) -> int
     out = stdout or sys.stdout
     parser = argparse.ArgumentParser(prog="python -m worksheet_engine.tools.feedback_accuracy",
                                      description="反馈检查器在标注样例上的准确率")
-    parser.add_argument("paths", nargs="*", help="标注文件（默认：tests/fixtures/eval 下的 feedback_dev.json、feedback_own.json）")
+    parser.add_argument("paths", nargs="*", help="标注文件（默认：tests/fixtures/eval 下的 feedback_dev.json、feedback_own.json、feedback_probe.json）")
     parser.add_argument("--min", type=float, default=None, help="每栏最低准确率（0–1），低于它时退出码为 1")
     parser.add_argument("--misses", action="store_true", help="列出判错的样例")
     args = parser.parse_args(argv)
