@@ -388,8 +388,10 @@ def _check_behaviour(kind: str, box: _Box, warnings: list[dict[str, Any]]) -> di
 
     label_hits = praise + judgements + sarcasm
     if absolutes:
-        return _verdict(False, f"用了绝对化的说法{_quote_list(absolutes)}，把一次行为说成了一贯如此。",
-                        f"删掉{_quote_list(absolutes)}，写清是哪一天、哪一通电话或哪张工单，以及具体做了什么。")
+        also = f"，还有评判{_quote_list(label_hits)}" if kind == "BID" and label_hits else ""
+        return _verdict(False, f"用了绝对化的说法{_quote_list(absolutes)}{also}，把一次行为说成了一贯如此。",
+                        f"删掉{_quote_list(absolutes + (label_hits if also else []))}，写清是哪一天、哪一通电话或哪张工单，"
+                        "以及具体做了什么。")
     if kind == "BID" and (judgements or sarcasm or praise):
         return _verdict(False, f"行为里夹带了评判{_quote_list(label_hits)}；建设反馈的 B 只能写事实。",
                         f"删掉{_quote_list(label_hits)}，换成可观察的事实，如对方的原话、操作步骤、时长或次数。")
