@@ -203,7 +203,23 @@ _IMPACT_NOISE = _rx(
     r"迟早|早晚会|毁掉|毁了|完蛋|都爱你|爱死|全世界|所有人都|没有人不|天下",
     r"\b(?:very helpful|great|good|bad|unprofessional|disappointed)\b",
 )
-_QUESTION_SENTENCE = re.compile(r"[^。！!；;\n？?]*[？?]|[^。！!；;\n？?]*(?:吗|呢|难道[^。！!；;\n]*)(?=[。！!；;\n]|$)")
+_SENTENCE = re.compile(r"[^。！!；;\n？?]+[。！!；;\n？?]*")
+_QUESTION_END = re.compile(r"(?:[？?]|吗|呢)[\s。！!；;～~…]*$")
+
+
+def _question_spans(text: str) -> list[tuple[int, int]]:
+    """Sentences that are questions (end in ？, 吗 or 呢, or hold 难道); one linear pass."""
+    return [m.span() for m in _SENTENCE.finditer(text)
+            if _QUESTION_END.search(m.group(0)) or "难道" in m.group(0)]
+
+
+def _blank_spans(text: str, spans: list[tuple[int, int]]) -> str:
+    if not spans:
+        return text
+    chars = list(text)
+    for a, b in spans:
+        chars[a:b] = " " * (b - a)
+    return "".join(chars)
 
 # Closing (BIA): appreciation.
 _APPRECIATION = _rx(r"谢谢|谢啦|谢了|多谢|感谢|感激|欣赏|(?:很|非常|特别|十分)?认可|我(?:真的|很|非常|特别|真)(?:高兴|开心|欣慰)|"
@@ -326,13 +342,19 @@ def _has_content(text: str) -> bool:
 def _but_split(box: _Box) -> tuple[int, tuple[str, int, int] | None]:
     """(offset where the judged text starts, the but-sandwich hit or None)."""
     s = box.text
-    for m in _BUT.finditer(s):
-        before = s[:m.start()]
-        after = s[m.end():]
-        if _PRAISE.search(before) and _has_content(after) and not _JUDGEMENT.search(before):
-            a, b = box.span(m.start(), m.end())
-            return m.end(), (box.raw[a:b], a, b)
-    return 0, None
+    praise = _PRAISE.search(s)
+    if not praise:
+        return 0, None
+    # Only the first conjunction after the first praise can open the criticism: a later
+    # one has the same praise (and any judgement) before it. One linear pass.
+    m = _BUT.search(s, praise.end())
+    if not m:
+        return 0, None
+    judgement = _JUDGEMENT.search(s, 0, m.start())
+    if judgement or not _has_content(s[m.end():]):
+        return 0, None
+    a, b = box.span(m.start(), m.end())
+    return m.end(), (box.raw[a:b], a, b)
 
 
 def _check_behaviour(kind: str, box: _Box, warnings: list[dict[str, Any]]) -> dict[str, Any]:
@@ -422,8 +444,8 @@ def _check_impact(kind: str, box: _Box, warnings: list[dict[str, Any]]) -> dict[
     if not _has_content(box.text) and not box.has_quote:
         return _verdict(False, "还没有写影响。", f"写出这个行为对客户、团队或指标带来了什么结果，{example}。")
     text = box.text
-    questions = _hits(box, _QUESTION_SENTENCE, text)
-    text = _blank(text, _QUESTION_SENTENCE)
+    questions = _question_spans(text)
+    text = _blank_spans(text, questions)
     noise = _hits(box, _IMPACT_NOISE, text)
     text = _blank(text, _IMPACT_NOISE)
     text = text.replace("□", " ")
@@ -491,7 +513,7 @@ def _check_expectation(box: _Box, warnings: list[dict[str, Any]]) -> dict[str, A
                                      "删掉后果，只说希望对方下次怎么做。"))
         return _verdict(False, f"{_quote_list(threats)}是威胁，不是期望的做法。",
                         "把威胁换成具体的期望：下次遇到什么情况，先做什么、再做什么。")
-    statements = _blank(box.text, _QUESTION_SENTENCE)
+    statements = _blank_spans(box.text, _question_spans(box.text))
     if not _has_content(statements) and not box.has_quote:
         return _verdict(False, "只有一个问句，没有提出你期望的具体做法。",
                         "先说出具体期望，再用开放式问题收尾，如“……请先查物流轨迹再答复。你觉得这样做有什么困难？”")
@@ -505,16 +527,15 @@ def _check_expectation(box: _Box, warnings: list[dict[str, Any]]) -> dict[str, A
         return _verdict(False, "没有面向以后的说法（希望、下次、以后、请、从明天起……）。",
                         "用“下次遇到……时，请……”或“从明天起……”说出期望的做法。")
     # A 别再 clause that stays vague (别再犯同样的错、别再让客户等太久) is set aside whole.
-    concrete_text = statements
     tails_vague: list[bool] = []
-    for m in dont:
-        clause = re.split(r"[，。；,.;!?！？]", statements[m.end():])[0]
+    vague_spans: list[tuple[int, int]] = []
+    for m in dont[:50]:
+        clause = re.split(r"[，。；,.;!?！？]", statements[m.end():m.end() + 40])[0]
         vague = bool(_VAGUE_WISH.search(clause)) or not clause.strip()
         tails_vague.append(vague)
         if vague:
-            concrete_text = concrete_text[:m.start()] + " " * (m.end() - m.start() + len(clause)) + \
-                concrete_text[m.end() + len(clause):]
-    concrete_text = _blank(concrete_text, _VAGUE_WISH)
+            vague_spans.append((m.start(), m.end() + len(clause)))
+    concrete_text = _blank(_blank_spans(statements, vague_spans), _VAGUE_WISH)
     concrete = _hits(box, _CONCRETE, concrete_text)
     if dont:
         vague_tail = all(tails_vague)
