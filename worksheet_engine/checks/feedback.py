@@ -82,7 +82,7 @@ _OCCASION = _rx(
     r"(?:周|星期|礼拜)[一二三四五六日天1-7]",
     r"(?:上|本|这)个?月",
     r"\d{1,2}月(?:\d{1,2}[日号])?|(?<![\d.])\d{1,2}[日号](?![常码])|\d{4}[-/年]\d{1,2}",
-    r"\d{1,2}[:：]\d{2}|(?<![\d.])\d{1,2}点(?:半|\d{1,2}分?|整)?(?![\d多])",
+    r"\d{1,2}[:：]\d{2}|(?<![\d.快慢好多少大小高低近远有])\d{1,2}点(?:半|\d{1,2}分?|整)?(?![\d多])",
     r"(?:早|晚|夜|白|中|午)班|上午|下午|中午|凌晨|早上|早晨|晚上|傍晚|深夜|半夜|高峰",
     r"(?:那|这)(?:一)?(?:通|张|单|笔|场|轮|条|位|批)|那个|上一(?:通|张|个|次|单)",
     r"这个(?:会话|客户|工单|电话|来电|月|周|班)",
@@ -125,7 +125,7 @@ _SARCASM = _rx(r"你可真行|真行啊|真有你的|真厉害啊|可真厉害|�
 # Traits and praise (labels): fail BIA only on their own; sarcasm in BID.
 _PRAISE = _rx(
     r"(?:真|很|太|非常|特别|超级?|好|挺|最)(?:是)?(?:棒|厉害|优秀|靠谱|聪明|细心|耐心|有耐心|能干|给力|牛|专业|负责|认真|用心|"
-    r"贴心|可靠|出色|积极|能扛|稳)",
+    r"贴心|可靠|出色|积极|能扛|稳|努力|勤奋|上进|用功|拼)",
     r"(?:你|您)(?:真|真是|是|很|太)(?:棒|厉害|优秀|靠谱|天才|宝藏|榜样|大神)|真棒|很棒|好棒|棒棒|给力|天才|天花板|宝藏|最强|"
     r"大神|榜样|客服之星|有一套|了不起",
     r"态度(?:很|非常|特别|真|超)?(?:好|积极|端正|诚恳)",
@@ -237,10 +237,15 @@ _FORWARD = _rx(
 )
 _VAGUE_WISH = _rx(
     r"注意(?:一下|点)?|改进|改正|改善|改改|好好改|提高|提升|加强|用心|上心|认真(?:点|些|一点)?|努力|争取|反省|重视|端正|"
-    r"态度|快(?:一)?点|慢(?:一)?点|好(?:一)?点|多(?:一)?点|少(?:一)?点|及时|尽快|尽量|同样的错误?|犯错|再犯|这样|那样|"
-    r"降下来|升上去|降低|搞好|做好|弄好|太久|太慢|太多|多用点心|长点心",
+    r"态度|(?:快|慢|好|多|少|早)(?:一|1)?点|及时|尽快|尽量|同样的错误?|犯错|再犯|这样|那样|"
+    r"降下来|升上去|降低|搞好|做好|弄好|太久|太慢|太多|多用点心|长点心|犯|错误|失误|出错",
     r"\b(?:be more careful|pay attention|improve|do better|try harder|be faster)\b",
 )
+# A degree wish makes its whole clause a direction, not a request (以后回复快一点, 及时回复客户).
+# (the normaliser writes 一点 as 1点)
+_DEGREE_WISH = _rx(r"[快慢好多少早勤细]些|(?:快|慢|好|多|少|早|勤|细心|耐心|认真|仔细)(?:一|1)?点|及时|尽快|尽量|尽早|更快|更好|更多|更少|"
+                   r"太久|太慢|降下来|升上去|\b(?:faster|quicker|sooner|asap|better)\b")
+_CLAUSE = re.compile(r"[^，,。；;！!？?\n]+")
 _CONCRETE = _rx(
     r"\d|“|「|『|\"",
     r"查|核实|核对|核验|确认|复述|说一句|说明|念|读给|写明|写上|写清|只写|不写|填|记下|记录|标注|发到|发给|发送|提交|转派|转给|"
@@ -535,6 +540,10 @@ def _check_expectation(box: _Box, warnings: list[dict[str, Any]]) -> dict[str, A
         tails_vague.append(vague)
         if vague:
             vague_spans.append((m.start(), m.end() + len(clause)))
+    for m in _CLAUSE.finditer(statements):
+        clause = m.group(0)
+        if _DEGREE_WISH.search(clause) and not re.search(r"\d|□", _DEGREE_WISH.sub("", clause)):
+            vague_spans.append(m.span())
     concrete_text = _blank(_blank_spans(statements, vague_spans), _VAGUE_WISH)
     concrete = _hits(box, _CONCRETE, concrete_text)
     if dont:
