@@ -11,7 +11,7 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
 from worksheet_engine.errors import UnknownWorksheetError
-from worksheet_engine.worksheets import get
+from worksheet_engine.worksheets import WORKSHEETS, get
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "overrides" / "fragments" / "worksheets"
 PYTHON_START = ("worksheet", "idle", "never")
@@ -120,4 +120,5 @@ def render_worksheet(slug: str, where: str = "?") -> str:
     except UnknownWorksheetError as exc:
         raise MacroError(f"{where}: worksheet({slug!r}) — {exc}") from None
     info = ws.to_info_dict()
-    return render("form.html", ws=info, definition_json=_definition_json(info))
+    catalog = {s: w.title for s, w in WORKSHEETS.items()}
+    return render("form.html", ws=info, definition_json=_definition_json(info), catalog_json=_definition_json(catalog))
