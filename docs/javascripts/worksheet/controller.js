@@ -94,7 +94,7 @@ export class WorksheetController {
 
   hold(env) {
     this.env = env;
-    this.history.add(env);
+    this.history.hold(env);
   }
 
   load(id = store.currentEntryId(this.slug)) {
@@ -157,7 +157,9 @@ export class WorksheetController {
     const base = this.env;
     let result;
     try {
-      const d = decideSave({ base, stored: base && store.getEntry(this.slug, base.id), mine: base ? { ...base.data, ...form } : form, myVids: this.myVids, history: this.history });
+      const stored = base && store.getEntry(this.slug, base.id);
+      this.history.see(stored);
+      const d = decideSave({ base, stored, mine: base ? { ...base.data, ...form } : form, myVids: this.myVids, history: this.history });
       if (d.kind === "none") {
         this.hold(d.env);
         this.dirty = false;
@@ -169,6 +171,7 @@ export class WorksheetController {
         const label = this.def.entry_label_field && String(d.data[this.def.entry_label_field] || "").trim();
         result = this.create(clip(`${label || this.def.title} · ${engine.localToday()}`, LIMITS.nameChars), d.data);
       } else if (d.kind === "put") {
+        this.history.hold(d.from); // what we build on is now part of our past
         result = this.put(nextVersion(d.from, d.data, now, d.parent, { completion: completionOf(this.def, d.data) }));
         if (d.merged) {
           this.fields.write(d.data);
@@ -220,6 +223,8 @@ export class WorksheetController {
     if (change.slug !== this.slug) return;
     if (this.env && change.id === this.env.id && !change.unreadable) {
       const current = store.getEntry(this.slug, this.env.id);
+      this.history.see(change.env);
+      this.history.see(current);
       const d = reconcileStorageEvent({ base: this.env, theirs: change.env, current, dirty: this.dirty, myVids: this.myVids });
       if (d.kind === "resave") {
         this.flush(); // our unsaved edits bring it back

@@ -4,9 +4,9 @@
 // interleaving deterministically (tests/js/sync.test.mjs).
 //
 // Versions. Every write of an entry gets a fresh `vid`; `parent` names the vid the
-// write was made from. A tab remembers the versions it has held (`history`: vid →
-// data) and the ones it wrote itself (`myVids`). With that, any version another tab
-// saved can be merged field by field against the last version both tabs shared:
+// write was made from. A tab remembers the versions it has seen and held (`history`)
+// and the ones it wrote itself (`myVids`). With that, any version another tab saved
+// can be merged field by field against a version both tabs descend from:
 //   - edits to different fields merge, whatever the timing (no spurious copy);
 //   - the same field changed on both sides keeps both: ours becomes a new entry.
 
@@ -68,40 +68,74 @@ export function merge3(base, theirs, mine) {
 // ---- what this tab knows ---------------------------------------------------------------
 
 /**
- * The versions a tab has held, newest last, at most `limit` (vid → data). A bounded
- * Map: old versions fall out; a merge against a forgotten version keeps both copies.
+ * What a tab knows of an entry's versions: every version it has seen (in a storage
+ * event or a read), with its parent, and which of them it has held (shown, saved or
+ * built on) — those are ancestors of what the tab holds now. Bounded: the oldest
+ * versions fall out; a merge that needs a forgotten version keeps both copies instead.
  */
 export class History {
-  constructor(limit = 64) {
+  constructor(limit = 200) {
     this.limit = limit;
-    this.map = new Map();
+    /** @type {Map<string, {parent: string, data: object}>} */
+    this.versions = new Map();
+    this.held = new Set();
   }
 
-  add(env) {
+  /** A version this tab has seen (another tab's save, read from storage). */
+  see(env) {
     if (!env) return;
     const vid = vidOf(env);
-    this.map.delete(vid);
-    this.map.set(vid, env.data);
-    while (this.map.size > this.limit) this.map.delete(this.map.keys().next().value);
+    this.versions.delete(vid);
+    this.versions.set(vid, { parent: env.parent || "", data: env.data });
+    while (this.versions.size > this.limit) {
+      const old = this.versions.keys().next().value;
+      this.versions.delete(old);
+      this.held.delete(old);
+    }
   }
 
-  get(vid) {
-    return this.map.get(vid);
+  /** A version this tab holds, or builds on: part of its own past from now on. */
+  hold(env) {
+    if (!env) return;
+    this.see(env);
+    this.held.add(vidOf(env));
   }
 
   has(vid) {
-    return this.map.has(vid);
+    return this.held.has(vid);
+  }
+
+  /** The data of a version this tab has held. */
+  get(vid) {
+    return this.held.has(vid) ? this.versions.get(vid).data : undefined;
+  }
+
+  /**
+   * The nearest version on `theirs`'s line of parents that this tab has held: a common
+   * ancestor of theirs and of what this tab holds. Its data, or undefined.
+   */
+  commonBase(theirs) {
+    const seen = new Set();
+    let vid = vidOf(theirs);
+    while (vid && !seen.has(vid)) {
+      if (this.held.has(vid)) return this.versions.get(vid).data;
+      seen.add(vid);
+      vid = vid === vidOf(theirs) ? theirs.parent || "" : this.versions.get(vid)?.parent || "";
+    }
+    return undefined;
   }
 }
 
 /**
  * The data to merge against when `theirs` differs from `base` (the version this tab
- * holds): the version `theirs` was made from, if this tab held it; else `base` itself
- * when this tab only ever read `base` (so `theirs` came after it). Undefined: unknown.
+ * holds): a version both descend from — `base` when theirs was made from it, else the
+ * nearest one this tab knows (History.commonBase); else `base` itself when this tab
+ * only ever read `base` (so `theirs` came after it). Undefined: no safe base.
  */
 export function mergeBase(base, theirs, myVids, history) {
   if (theirs.parent && theirs.parent === vidOf(base)) return base.data;
-  if (theirs.parent && history && history.has(theirs.parent)) return history.get(theirs.parent);
+  const common = history ? history.commonBase(theirs) : undefined;
+  if (common !== undefined) return common;
   if (!myVids.has(vidOf(base))) return base.data;
   return undefined;
 }
@@ -117,7 +151,8 @@ export const buildsOn = (theirs, base, myVids) => theirs.parent === vidOf(base) 
  *   | {kind: "put", from: object, data: object, parent: string|null, merged?: boolean}
  *   | {kind: "copy", data: object, conflicts: string[]}} SaveDecision
  * create: a new entry. none: nothing to write (hold `env`). put: write a version made
- * from `from` (use nextVersion). copy: keep `data` as a new entry, leave the stored one.
+ * from `from` (use nextVersion; history.hold(`from`): the new version descends
+ * from it). copy: keep `data` as a new entry, leave the stored one.
  * `merged`: the written data holds the other tab's edits too (show them in the form).
  */
 
