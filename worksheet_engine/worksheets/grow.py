@@ -21,14 +21,14 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from ..grow import STAGE_HINTS, STAGE_LABELS, STAGES, classify_question
-from ..model import Field, Section, Worksheet
-from ..render import md_escape, md_table
-from ..smart import CRITERION_LABELS as _SMART_LABELS
-from ._common import MET_TEXT as _MET_TEXT, SMART_MAX_CHARS as _SMART_MAX_CHARS
-from ._common import goal_criteria as _goal_criteria, issue as _issue, parse_date
-from ._common import rows_of as _rows, text_of as _text
-from ._common import short as _short_any
+from ..checks.questions import STAGE_HINTS, STAGE_LABELS, STAGES, classify_question
+from ..model import Context, Field, Missing, Section, Worksheet
+from ..markdown import md_escape, md_table
+from ..checks.goal import CRITERION_LABELS as _SMART_LABELS
+from ._shared import MET_TEXT as _MET_TEXT, SMART_MAX_CHARS as _SMART_MAX_CHARS
+from ._shared import goal_criteria as _goal_criteria, issue as _issue, parse_date
+from ._shared import rows_of as _rows, text_of as _text
+from ._shared import short as _short_any
 
 
 def _short(text: str, limit: int = 30) -> str:
@@ -119,7 +119,7 @@ def _check_actions(values: Mapping[str, Any], meeting: _dt.date | None,
     return actions
 
 
-def evaluate(values: Mapping[str, Any]) -> dict[str, Any]:
+def evaluate(values: Mapping[str, Any], ctx: Context = Context()) -> dict[str, Any]:
     """Check one GROW coaching plan. Never raises; see the module docstring."""
     issues: list[dict[str, Any]] = []
     agent = _text(values, "agent_name")
@@ -138,7 +138,7 @@ def evaluate(values: Mapping[str, Any]) -> dict[str, Any]:
         issues.append(_issue("goal_missing", "还没有写辅导目标。", "goal_text", "error",
                              "写清这次辅导要改善什么、改善到多少、什么时候之前，如“12月底前把 FCR 从 68% 提升到 75%”。"))
     else:
-        criteria = _goal_criteria(goal, values.get("_today"))
+        criteria = _goal_criteria(goal, ctx.today)
         if len(goal) > _SMART_MAX_CHARS:
             issues.append(_issue("goal_long", f"辅导目标有 {len(goal)} 个字，只按前 {_SMART_MAX_CHARS} 个字做了 SMART 检查。",
                                  "goal_text", "info", "目标写成一两句话即可，背景可以写在“面谈起因”里。"))
@@ -301,6 +301,9 @@ DEFINITION = Worksheet(
     description="按 G 目标、R 现状、O 方案、W 行动四步准备一次辅导面谈：检查目标是否 SMART、"
                 "每个问题是开放式还是封闭式，并核对行动计划和跟进日期。",
     lecture="lectures/06-coaching.md",
+    module="team",
+    order=40,
+    summary="各阶段的提问是否开放、方案是否不少于两个、行动计划与跟进日期是否落实",
     evaluate=evaluate,
     entry_label_field="agent_name",
     sections=(

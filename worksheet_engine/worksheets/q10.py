@@ -29,13 +29,13 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from ..model import Field, Section, Worksheet
-from ..render import md_escape, md_table
-from ..smart import CRITERION_LABELS as _SMART_LABELS
-from ._common import MET_TEXT as _MET_TEXT, SMART_MAX_CHARS as _SMART_MAX_CHARS
-from ._common import goal_criteria as _goal_criteria, issue as _issue, parse_date
-from ._common import rows_of as _rows, text_of as _text
-from ._common import short as _short_any
+from ..model import Context, Field, Missing, Section, Worksheet
+from ..markdown import md_escape, md_table
+from ..checks.goal import CRITERION_LABELS as _SMART_LABELS
+from ._shared import MET_TEXT as _MET_TEXT, SMART_MAX_CHARS as _SMART_MAX_CHARS
+from ._shared import goal_criteria as _goal_criteria, issue as _issue, parse_date
+from ._shared import rows_of as _rows, text_of as _text
+from ._shared import short as _short_any
 
 
 def _short(text: str, limit: int = 24) -> str:
@@ -45,7 +45,7 @@ _kpi: Any
 _normalize: Any
 try:
     from .. import kpi as _kpi
-    from ..textnorm import normalize as _normalize
+    from ..lang.normalize import normalize as _normalize
 except ImportError:  # the shared vocabulary is optional here
     _kpi = _normalize = None
 
@@ -282,7 +282,7 @@ _CELL_LIMIT = 120
 
 
 
-def evaluate(values: Mapping[str, Any]) -> dict[str, Any]:
+def evaluate(values: Mapping[str, Any], ctx: Context = Context()) -> dict[str, Any]:
     """Check one Q10 review and write the 复盘文档. Never raises."""
     issues: list[dict[str, Any]] = []
     review_text = _text(values, "review_date")
@@ -300,7 +300,7 @@ def evaluate(values: Mapping[str, Any]) -> dict[str, Any]:
         issues.append(_issue("goal_missing", "还没有写当初的目标（Q1）。", "q1_goal", "error",
                              "把当时书面定下的目标原样写下来，包括指标、目标值和期限。"))
     else:
-        criteria = _goal_criteria(goal, values.get("_today"))
+        criteria = _goal_criteria(goal, ctx.today)
         if len(goal) > _SMART_MAX_CHARS:
             issues.append(_issue("goal_long", f"Q1 有 {len(goal)} 个字，只按前 {_SMART_MAX_CHARS} 个字做了 SMART 检查。",
                                  "q1_goal", "info", "目标写成一两句话即可，计划和假设写在 Q2。"))
@@ -572,6 +572,9 @@ DEFINITION = Worksheet(
     description="用十个问题走完复盘六步：回顾目标、叙述过程、评估结果、分析原因、推演规律、形成文档。"
                 "自动计算差距，检查原因标注、规律写法和行动清单，并生成复盘文档与复盘思维梳理表。",
     lecture="lectures/04-review.md",
+    module="business",
+    order=30,
+    summary="目标与结果的差距、原因是否分了可控程度、经验是否只是复述、行动是否有人有期限有衡量",
     evaluate=evaluate,
     entry_label_field="title",
     sections=(

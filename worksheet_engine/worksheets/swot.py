@@ -30,9 +30,9 @@ from collections.abc import Mapping
 from difflib import SequenceMatcher
 from typing import Any
 
-from ..model import Field, Issue, Section, Worksheet
-from ..render import md_escape, md_table
-from ._common import rows_of as _rows
+from ..model import Context, Field, Issue, Missing, Section, Worksheet
+from ..markdown import md_escape, md_table
+from ._shared import rows_of as _rows
 
 # --------------------------------------------------------------------------------------
 # Quadrants and TOWS cells
@@ -644,7 +644,7 @@ def _home_cells(q: str, current: str) -> str:
     return "/".join(f"{c} {CELLS[c][1]}" for c in homes)
 
 
-def evaluate(values: Mapping[str, Any]) -> dict[str, Any]:
+def evaluate(values: Mapping[str, Any], ctx: Context = Context()) -> dict[str, Any]:
     """Check one SWOT entry (values as produced by :func:`worksheet_engine.model.coerce`)."""
     if not isinstance(values, Mapping):
         values = {}
@@ -822,8 +822,11 @@ DEFINITION = Worksheet(
     version=1,
     title="SWOT 自我扫描",
     description="列出您作为客服管理者的优势、劣势、机会和威胁，再用 TOWS 交叉矩阵配对出四类策略；"
-                "Python 会检查内外因素是否放错、条目是否具体、策略是否真正对应条目，并给策略排出优先级。",
+                "会检查内外因素是否放错、条目是否具体、策略是否真正对应条目，并给策略排出优先级。",
     lecture="lectures/02-swot.md",
+    module="self",
+    order=10,
+    summary="四个象限是否充实、内外因素是否放错、TOWS 策略是否真正引用了优势/劣势与机会/威胁",
     evaluate=evaluate,
     entry_label_field="context",
     sections=(

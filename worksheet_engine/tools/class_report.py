@@ -39,14 +39,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from . import api
-from .errors import EntryFormatError
-from .worksheets import WORKSHEETS
+from .. import api
+from ..errors import EntryFormatError
+from ..worksheets import WORKSHEETS
 
-try:  # the shared reader (same rules as the browser's import)
-    from .schema import load_backup as _load_backup
-except ImportError:  # pragma: no cover - only while schema.py does not exist yet
-    _load_backup = None
+from .backups import load_backup as _load_backup
 
 __all__ = [
     "SourceFile",
@@ -170,29 +167,10 @@ class ClassReport:
 # ---- reading --------------------------------------------------------------------------------------
 
 
-def _load_backup_minimal(text: str) -> list[dict[str, Any]]:
-    """Fallback reader (used only if worksheet_engine.schema is missing)."""
-    try:
-        doc = json.loads(text.lstrip("\ufeff"))
-    except ValueError:
-        raise EntryFormatError("文件不是有效的 JSON：可能不完整（被截断）或已损坏。") from None
-    if isinstance(doc, dict) and doc.get("format") == "worksheet-backup" and isinstance(doc.get("entries"), list):
-        raw = doc["entries"]
-    elif isinstance(doc, dict) and doc.get("format") == "worksheet-entry":
-        raw = [doc]
-    else:
-        raise EntryFormatError("这不是本站导出的备份文件（缺少 format 标记 worksheet-backup）。")
-    for i, env in enumerate(raw):
-        if not (isinstance(env, dict) and isinstance(env.get("worksheet"), str) and isinstance(env.get("data"), dict)):
-            raise EntryFormatError(f"第 {i + 1} 个条目无法读取。")
-    return raw
-
-
 def load_file(name: str, text: str) -> SourceFile:
     """Read one backup file's text; a bad file becomes a SourceFile with ``error`` set."""
-    reader = _load_backup or _load_backup_minimal
     try:
-        entries = reader(text)
+        entries = _load_backup(text)
     except EntryFormatError as exc:
         return SourceFile(name=name, error=str(exc))
     return SourceFile(name=name, entries=tuple(entries))
