@@ -24,6 +24,7 @@ from tests.support.pages import (
     PREFIX,
     SNAPSHOT,
     current_name,
+    dialog_name,
     entry_rows,
     expect_notice,
     new_entry,

@@ -48,7 +48,7 @@ def wait_stored(page: Any, predicate: str, timeout: float = 15_000) -> list[dict
 
 def wait_texts(page: Any, texts: list[str], field: str = "goal_text") -> None:
     """Poll until the stored entries' ``field`` values are exactly ``texts`` (any order)."""
-    want = json.dumps(sorted(texts), ensure_ascii=False)
+    want = json.dumps(sorted(texts), ensure_ascii=False, separators=(",", ":"))
     wait_stored(page, f"(es) => JSON.stringify(es.map((e) => String(e.data[{json.dumps(field)}] ?? '')).sort()) === {json.dumps(want)}")
 
 
