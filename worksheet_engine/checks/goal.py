@@ -61,10 +61,11 @@ from ..lang.kpi import (
     Kpi,
     MetricMention,
     en,
+    find_kpi_typos,
     find_metrics,
 )
 from ..model import Issue
-from ..lang.normalize import Normalized, SpanMask, compile_fast, fmt_number, normalize
+from ..lang.normalize import Normalized, SpanMask, compile_fast, fmt_number, normalize, replace_spans
 
 CRITERIA = ("specific", "measurable", "achievable", "relevant", "time_bound")
 CRITERION_LABELS = {
@@ -250,6 +251,7 @@ class _Analysis:
     objects: list[str]
     max_score: float | None
     today: _dt.date | None
+    typos: list[tuple[str, ...]] = field(default_factory=list)  # (what was typed, KPI term read)
     issues: list[Issue] = field(default_factory=list)
     impossible: list[str] = field(default_factory=list)
     big_jump_false: list[str] = field(default_factory=list)
@@ -476,6 +478,10 @@ def _verb_intent(text: str, mm: MetricMention, mentions: list[MetricMention], cl
 
 def _analyse(source: str, today: _dt.date | None) -> _Analysis:
     norm = normalize(source)
+    # KPI names typed with a near-homophone (满意渡) are read as the KPI (see lang/kpi.py).
+    typos = find_kpi_typos(norm.text)
+    typo_words = _unique([f"{norm.original(f.start, f.end)}\x00{f.term}" for f in typos])
+    norm = replace_spans(norm, [(f.start, f.end, f.term) for f in typos])
     text = norm.text
     clauses = _clauses(text)
     sla = _dates.find_sla(text)
@@ -626,7 +632,7 @@ def _analyse(source: str, today: _dt.date | None) -> _Analysis:
         domain_strong=bool(DOMAIN_STRONG_RE.search(text)), domain_weak=bool(DOMAIN_WEAK_RE.search(text)),
         vague_words=vague_words, hedges=words(HEDGE_RE), universal=bool(_UNIVERSAL.search(text)), counted=counted,
         objects=_unique(objects),
-        max_score=max_score, today=today,
+        max_score=max_score, today=today, typos=[tuple(w.split("\x00", 1)) for w in typo_words],
     )
 
 
@@ -901,6 +907,10 @@ def _time_bound(a: _Analysis) -> dict[str, Any]:
 
 
 def _warnings(a: _Analysis, specific: bool, measurable: bool) -> None:
+    for typed, term in a.typos:
+        a.issues.append(Issue(
+            "kpi_typo", f"把“{typed}”理解为“{term}”。", field=_FIELD, severity="info",
+            suggestion=f"如果不是这个意思，请改正指标名；否则可以写成“{term}”。"))
     if a.vague_words:
         a.issues.append(Issue(
             "vague_verb", f"{_quote(a.vague_words)}是模糊的说法，后面没有跟上数量。", field=_FIELD,
