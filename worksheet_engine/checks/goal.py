@@ -55,6 +55,7 @@ from ..lang.kpi import (
     OBJECT_RE,
     ONE_ON_ONE_RE,
     OUTCOME_RE,
+    PERSONAL_ACTION_RE,
     PERSONAL_CONCRETE_RE,
     PERSONAL_RE,
     VAGUE_RE,
@@ -93,7 +94,7 @@ _SENTENCE_SPLIT = compile_fast(r"[;。!?\n]|\.(?!\d)")
 _UNIT = (
     r"(?P<unit>%|‰|个百分点|百分点|percentage points?|pp|pts?|points?|分钟|秒钟|分|秒|secs?|seconds?|s|mins?|minutes?|"
     r"小时|hours?|hrs?|h|个?工作日|天|日|days?|周|weeks?|个月|月|months?|年|years?|次|通|条|单|件|名|人|位|份|项|个|"
-    r"场|篇|本|节|轮|倍|x|公斤|kg|斤|公里|km|元|块|颗星|星|声|封|家|门|遍|课时|课|笔|例|起|期|批|"
+    r"场|篇|本|节|轮|张|倍|x|公斤|kg|斤|公里|km|元|块|颗星|星|声|封|家|门|遍|课时|课|笔|例|起|期|批|"
     r"calls?|tickets?|sessions?|times?|agents?|people|reports?|articles?|e-?mails?|complaints?|1:1s|role-?plays?|"
     r"meetings?|cases?)(?![A-Za-z])"
 )
@@ -177,11 +178,11 @@ _SELF_ACTION = re.compile(
     r"组织|召开|开展|安排|举办|写|编写|撰写|提交|输出|整理|做|参加|参与|抽听|回访|辅导|更新|发布|新增|" + en(
         r"run|runs|hold|holds|write|writes|conduct(?:s|ed)?|publish(?:es|ed)?|attend|do"),
     re.IGNORECASE)
-_COUNTABLE_UNITS = {"项", "个", "本", "篇", "份", "单", "件", "场", "次", "节", "轮", "通", "条", "封", "名", "人", "位", "课",
+_COUNTABLE_UNITS = {"项", "个", "本", "篇", "份", "单", "件", "场", "次", "节", "轮", "通", "条", "封", "名", "人", "位", "课", "张",
                     "课时", "遍", "家", "门"}
 _COUNT_UNITS = {"次", "场", "份", "篇", "节", "轮", "课", "课时", "sessions", "session", "times", "time", "reports",
                 "report", "meetings", "meeting", "1:1s", "role-plays", "roleplays", "role-play", "roleplay"}
-_CALL_UNITS = {"通", "条", "单", "件", "封", "calls", "call", "tickets", "ticket", "emails", "email", "e-mails",
+_CALL_UNITS = {"通", "条", "单", "件", "封", "张", "calls", "call", "tickets", "ticket", "emails", "email", "e-mails",
                "cases", "case"}
 _PEOPLE_UNITS = {"名", "人", "位", "agents", "agent", "people"}
 _PERCENT_UNITS = {"%"}
@@ -630,7 +631,7 @@ def _analyse(source: str, today: _dt.date | None) -> _Analysis:
         vague_time=_unique(vague_time), mentions=mentions, goals=goals, quantities=quantities,
         deliverables=_unique([norm.original(*m.span()) for m in deliverable_m]),
         behaviours=_unique([norm.original(*m.span()) for m in behaviour_m]),
-        activities=words(ACTIVITY_RE) + words(ONE_ON_ONE_RE) + (counted[:1] if counted_activity else []), abstracts=abstracts, personal=words(PERSONAL_RE),
+        activities=words(ACTIVITY_RE) + words(ONE_ON_ONE_RE) + (counted[:1] if counted_activity else []), abstracts=abstracts, personal=_unique(words(PERSONAL_RE) + words(PERSONAL_ACTION_RE)),
         domain_strong=bool(DOMAIN_STRONG_RE.search(text)), domain_weak=bool(DOMAIN_WEAK_RE.search(text)),
         vague_words=vague_words, hedges=words(HEDGE_RE), universal=bool(_UNIVERSAL.search(text)), counted=counted,
         objects=_unique(objects),
@@ -671,6 +672,8 @@ def _measurable(a: _Analysis, specific: bool) -> dict[str, Any]:
     metric_q = [q for g in a.goals.values() for q in g.quantities]
     other_q = [q for q in a.quantities if q.metric is None]
     periodic = any(d.kind == "frequency" for d in a.deadlines) and bool(a.deliverables)
+    # "a list of the top 10 reasons": the deliverable's size is stated
+    periodic = periodic or (bool(a.deliverables) and re.search(en(r"top \d+"), a.text, re.I) is not None)
     has_quantity = bool(metric_q) or (concrete_other and (bool(other_q) or a.universal or periodic))
     if specific and has_quantity:
         shown = metric_q or other_q
@@ -826,15 +829,52 @@ def _check_big_jump(a: _Analysis) -> None:
                         suggestion="AHT 压得太快通常会拉低一次解决率和满意度；拉长期限或分阶段设目标。"))
 
 
+# A KPI can be only the *content* of a deliverable the manager makes himself: "整理一份清单，列出
+# 首解率最低的十类来电", "每周一发一份周报，汇总质检得分", "a summary of CSAT comments". Such a goal
+# asks for the list, the report or the review — within the person's own control and of modest size
+# (brief §2.3 A, §2.6 "true only for small, self-controlled activity goals: … one report") — not
+# for moving the KPI. A KPI is content when nothing in the goal sets or moves its value: no
+# baseline, change, zero or ratio, no value in the KPI's own kind of unit (%, 分, 秒, 个百分点, or a
+# bare number above 1), and no 提升/降低 verb on it. Counting units (5通录音, 10张工单, 2 sessions)
+# count the deliverable's items, not the KPI. Everything else about A stays as before: the activity
+# must be one the manager runs (ACTIVITY_RE), bounded, and no outcome the person cannot control
+# (通过, 达标, 学会) outside the KPI names.
+_VALUE_UNITS = {"%", "‰", "个百分点", "分", "秒", "分钟", "小时", "点", "倍"}
+
+
+_EN_COUNTED_AFTER = re.compile(
+    r"\s?(?:[A-Za-z-]+\s){1,2}(?:sessions?|reports?|meetings?|calls?|tickets?|reviews?|workshops?|huddles?|"
+    r"role-?plays?|1:1s|articles?|lists?|summar(?:y|ies))(?![A-Za-z])", re.IGNORECASE)
+
+
+def _kpi_is_content(a: _Analysis, goal: _MetricGoal) -> bool:
+    if goal.intent_from_verb or goal.baseline is not None or goal.change is not None:
+        return False
+    for q in goal.quantities:
+        counted = not q.unit and _EN_COUNTED_AFTER.match(a.text, q.end) is not None  # "2 calibration sessions"
+        if q.role != "target" or q.unit in _VALUE_UNITS or (not q.unit and q.value > 1 and not counted):
+            return False
+    return True
+
+
 def _small_activity(a: _Analysis, measurable: bool) -> bool:
     if not measurable or a.impossible:
         return False
     metric_keys = set(a.goals)
-    if metric_keys - _SELF_CONTROLLED_METRICS:
+    # only a named activity (not a bare "做到1名") can carry a KPI as its content
+    runs_activity = ACTIVITY_RE.search(a.text) is not None or ONE_ON_ONE_RE.search(a.text) is not None
+    content = {key for key, g in a.goals.items() if _kpi_is_content(a, g)} if runs_activity else set()
+    if metric_keys - _SELF_CONTROLLED_METRICS - content:
         return False
     if not (a.activities or metric_keys & _SELF_CONTROLLED_METRICS):
         return False
-    if OUTCOME_RE.search(a.text):
+    kpi_free = a.text
+    if a.mentions:
+        chars = list(a.text)
+        for mm in a.mentions:
+            chars[mm.start:mm.end] = "\x00" * (mm.end - mm.start)
+        kpi_free = "".join(chars)
+    if OUTCOME_RE.search(kpi_free):
         return False
     for q in a.quantities:
         if q.role in ("change", "multiplier"):
@@ -900,7 +940,8 @@ _BENCHMARKS = {
 
 def _relevant(a: _Analysis) -> dict[str, Any]:
     strong = a.domain_strong or bool(a.goals)
-    weak = a.domain_weak or bool(a.deliverables) or bool(a.behaviours) or bool(a.counted)
+    # countable work objects (工单, 留言, 邮件) are 客服 work too
+    weak = a.domain_weak or bool(a.deliverables) or bool(a.behaviours) or bool(a.counted) or bool(a.objects)
     if a.personal and not strong:
         a.issues.append(Issue("not_relevant", f"{_quote(a.personal)}看起来是个人生活目标，与客服团队工作无关。",
                               field=_FIELD, suggestion="这张表用于工作目标；请写一个与团队指标或管理动作相关的目标。"))
