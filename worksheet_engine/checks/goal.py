@@ -847,9 +847,22 @@ _EN_COUNTED_AFTER = re.compile(
     r"role-?plays?|1:1s|articles?|lists?|summar(?:y|ies))(?![A-Za-z])", re.IGNORECASE)
 
 
+# Any verb that moves or holds a value, next to the KPI ("让投诉率降下来", "把满意度稳住"): the
+# goal is then about the KPI itself, even when the intent table does not know the verb.
+_MOVES_KPI = compile_fast(
+    r"降|升|提|减|增|涨|压|拉|改善|优化|控制|保持|维持|稳住|稳定|达到|达成|达标|做到|冲|回到|好转|下来|上去|翻|"
+    + en(r"improv\w*|rais\w*|lower\w*|reduc\w*|cut\w*|increas\w*|boost\w*|drop\w*|decreas\w*|keep|hold|reach\w*|"
+         r"hit|get|bring|push|lift\w*|grow\w*|halv\w*|doubl\w*"), re.IGNORECASE)
+
+
 def _kpi_is_content(a: _Analysis, goal: _MetricGoal) -> bool:
     if goal.intent_from_verb or goal.baseline is not None or goal.change is not None:
         return False
+    for mm in goal.mentions:
+        c0, c1 = a.clauses[_clause_of(a.clauses, mm.start)]
+        if _MOVES_KPI.search(a.text, max(c0, mm.start - 6), mm.start) or _MOVES_KPI.search(a.text, mm.end,
+                                                                                            min(c1, mm.end + 6)):
+            return False
     for q in goal.quantities:
         counted = not q.unit and _EN_COUNTED_AFTER.match(a.text, q.end) is not None  # "2 calibration sessions"
         if q.role != "target" or q.unit in _VALUE_UNITS or (not q.unit and q.value > 1 and not counted):
