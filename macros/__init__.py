@@ -21,6 +21,7 @@ from typing import Any
 
 import pathspec
 
+from .activities import register as register_activities
 from .forms import MODULES, MacroError, Settings, render_worksheet
 from .runtime import (
     build_engine_wheel,
@@ -97,6 +98,7 @@ def define_env(env: Any) -> None:
     env.variables["branding"] = extra["branding"]
     env.variables["course"] = extra["course"]
     env.variables["_ws_wheel"] = wheel
+    register_activities(env)
 
     @env.macro
     def worksheet(slug: str) -> str:
