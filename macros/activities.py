@@ -143,6 +143,9 @@ def _box(course: Course, key: str, *, trainer: bool) -> str:
     title = f"{act['type']}：{act['title']}"
     body = [f"**目标**：{act['goal']}", f"**时间**：{_time_line(act)}", f"**材料**：{_join(act['materials'])}",
             "**步骤**："]
+    if act.get("show_cards"):
+        cards = "\n".join(f"- **{c['title']}**：{c['body']}" for c in act.get("cards") or [])
+        body.insert(3, "**案例与题目**：\n\n" + cards)
     steps = []
     for i, step in enumerate(act["steps"], 1):
         mins = f"（{step['minutes']} 分钟）" if step.get("minutes") and act["minutes"]["two_day"] else ""
