@@ -22,7 +22,7 @@ from typing import Any
 import pathspec
 
 from .activities import register as register_activities
-from .forms import MODULES, MacroError, Settings, render_worksheet
+from .forms import MODULES, MacroError, Settings, fill_worksheet_nav, render_worksheet, worksheet_index
 from .runtime import (
     build_engine_wheel,
     install_runtime,
@@ -69,6 +69,8 @@ def define_env(env: Any) -> None:
     settings = Settings.from_extra(env.conf.get("extra") or {})
     if settings.logo and not (Path(env.conf["docs_dir"]) / settings.logo).is_file():
         raise MacroError(f"extra.branding.logo: {settings.logo} not found under docs/ (put the file in docs/assets/)")
+    if env.conf.get("nav") and not fill_worksheet_nav(env.conf["nav"]):
+        raise MacroError("mkdocs.yml nav needs a section holding worksheets/index.md (the worksheet pages go there)")
     _apply_modules(env.conf, settings)
     env.variables["_ws_hidden_pages"] = settings.hidden_pages
     wheel = build_engine_wheel()
@@ -106,6 +108,11 @@ def define_env(env: Any) -> None:
         page = getattr(env, "page", None)
         where = getattr(getattr(page, "file", None), "src_path", "?")
         return render_worksheet(slug, where=where)
+
+    @env.macro
+    def worksheet_overview() -> str:
+        """The overview table of every listed worksheet, from the engine's definitions."""
+        return worksheet_index(Path(env.conf["docs_dir"]))
 
     @env.macro
     def course_info() -> str:

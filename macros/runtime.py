@@ -46,7 +46,10 @@ GZIP_SUFFIXES = (".wasm", ".js", ".zip", ".json", ".whl")
 PACKAGE_NAME = "worksheet-engine"
 #: Engine modules the browser never imports (command line and developer tools, which
 #: read files); left out of the browser's wheel to keep the download small.
-BROWSER_EXCLUDE = frozenset({"cli.py", "__main__.py", "report.py", "accuracy.py"})
+#: Left out of the browser's wheel: the trainer tools (everything under tools/, which do
+#: file I/O) and the command-line entry point.
+BROWSER_EXCLUDE_DIRS = frozenset({"tools", "schemas"})
+BROWSER_EXCLUDE = frozenset({"__main__.py"})
 #: Bytecode compiled by Pyodide's own Python, cached by Pyodide version and engine hash
 #: (node_modules/.cache is where JS tools keep such caches; `npm ci` clears it; the
 #: WS_PYC_CACHE environment variable points elsewhere).
@@ -161,6 +164,7 @@ def build_engine_wheel(bytecode: bool = True) -> EngineWheel:
         p for p in ENGINE_DIR.rglob("*")
         if p.is_file() and p.suffix in {".py", ".json"} and "__pycache__" not in p.parts
         and p.relative_to(ENGINE_DIR).as_posix() not in BROWSER_EXCLUDE
+        and p.relative_to(ENGINE_DIR).parts[0] not in BROWSER_EXCLUDE_DIRS
     )
     files: list[tuple[str, bytes]] = [
         (p.relative_to(ROOT).as_posix(), p.read_bytes()) for p in sources
