@@ -21,6 +21,7 @@ from typing import Any
 
 import pathspec
 
+from .activities import register as register_activities
 from .blank import add_blank_nav, blank_link, render_blank_page
 from .forms import MODULES, MacroError, Settings, fill_worksheet_nav, render_worksheet, worksheet_index
 from .quiz import render_quiz
@@ -103,6 +104,7 @@ def define_env(env: Any) -> None:
     env.variables["branding"] = extra["branding"]
     env.variables["course"] = extra["course"]
     env.variables["_ws_wheel"] = wheel
+    register_activities(env)
 
     @env.macro
     def worksheet(slug: str) -> str:
@@ -125,7 +127,7 @@ def define_env(env: Any) -> None:
     @env.macro
     def worksheet_overview() -> str:
         """The overview table of every listed worksheet, from the engine's definitions."""
-        return worksheet_index()
+        return worksheet_index(Path(env.conf["docs_dir"]))
 
     @env.macro
     def course_info() -> str:

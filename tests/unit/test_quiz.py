@@ -90,7 +90,7 @@ def test_quiz_result_explains_each_answer_with_a_link() -> None:
     # An unanswered question does not give its answer away.
     assert checks["c4"]["met"] is None and "正确答案" not in checks["c4"]["reason"]
     assert BY_KEY["c4"].explanation not in r["report_md"]
-    assert [link["href"] for link in r["links"]] == ["lectures/05-communication/#43f倾听法",
+    assert [link["href"] for link in r["links"]] == ["lectures/05-communication/#43f-倾听法",
                                                     "lectures/05-communication/#bid"]
     assert r["scoring"] == {"type": "quiz", "score": 2, "max": 6, "answered": 4, "items": {
         "c1": "correct", "c2": "wrong", "c3": "partial", "c4": "unanswered", "c5": "correct", "c6": "unanswered"}}

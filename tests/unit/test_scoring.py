@@ -140,8 +140,8 @@ def test_listening_weak_dimension_links_to_its_section_and_hooks() -> None:
     dims = r["scoring"]["dimensions"]
     assert dims["respond"] == 4 and dims["receive"] == 16
     assert [c["key"] for c in r["checks"] if c["met"] is False] == ["respond"]
-    assert r["links"] == [{"label": "回应：第五讲“如何才能有效的倾听”",
-                           "href": "lectures/05-communication/#4如何才能有效的倾听"}]
+    assert r["links"] == [{"label": "回应：第五讲“如何才能有效地倾听”",
+                           "href": "lectures/05-communication/#4如何才能有效地倾听"}]
     total = next(f for f in r["figures"] if f["key"] == "total")
     assert total["hook"] == {"score": str(r["scoring"]["total"])}
     dim_figs = [f for f in r["figures"] if f["key"].startswith("dim-")]

@@ -29,26 +29,26 @@ SCALE = (("1", "从不"), ("2", "很少"), ("3", "有时"), ("4", "经常"), ("5
 DIMENSIONS: dict[str, tuple[str, str, str, str]] = {
     "receive": ("接收（注意）", "1倾听的五个过程", "倾听的五个过程",
                 "谈话前先“准备”：停下手头的操作，转身看着对方，告诉他“我现在有 15 分钟专门听你说”。"),
-    "understand": ("理解", "43f倾听法", "3F 倾听法",
+    "understand": ("理解", "43f-倾听法", "3F 倾听法",
                    "听到模糊的词先追问（“撑不住是指……？”），谈完用一句话复述要点，请对方确认。"),
-    "remember": ("记忆", "4如何才能有效的倾听", "如何才能有效的倾听",
+    "remember": ("记忆", "4如何才能有效地倾听", "如何才能有效地倾听",
                  "一对一时记下关键事实和自己的承诺，下次见面先提起对方上次说的事。"),
     "evaluate": ("评估", "2无效倾听的五个类型", "无效倾听的五个类型",
                  "先听完再判断：把对方的话分成事实、推测和情绪三栏，对照数据后再下结论。"),
-    "respond": ("回应", "4如何才能有效的倾听", "如何才能有效的倾听",
+    "respond": ("回应", "4如何才能有效地倾听", "如何才能有效地倾听",
                 "先回应感受，再谈办法；对方说完之前不给建议；结束前约定下一步并按时跟进。"),
 }
 
 #: The statements, in the order shown (the five processes interleaved).
 ITEMS: tuple[LikertItem, ...] = (
-    LikertItem("q01", "组员来找我说事时，我会停下手头的操作，把视线从屏幕移到对方身上。", "receive"),
+    LikertItem("q01", "坐席来找我说事时，我会停下手头的操作，把视线从屏幕移到对方身上。", "receive"),
     LikertItem("q02", "对方讲完后，我会用自己的话复述要点，请对方确认我理解得对不对。", "understand"),
     LikertItem("q03", "一对一谈话时，我会记下对方提到的关键事实和我的承诺。", "remember"),
     LikertItem("q04", "听到和我观点不同的意见时，我会先听完再判断。", "evaluate"),
     LikertItem("q05", "对方还没说完，我就开始想怎么反驳或给建议。", "respond", reverse=True),
     LikertItem("q06", "对方说话时，我会同时查看消息或处理工单。", "receive", reverse=True),
     LikertItem("q07", "遇到没听懂的情况，我会直接追问，而不是假装明白。", "understand"),
-    LikertItem("q08", "组员常常需要把同一件事向我再讲一遍。", "remember", reverse=True),
+    LikertItem("q08", "坐席常常需要把同一件事向我再讲一遍。", "remember", reverse=True),
     LikertItem("q09", "只要对方语气不好，我就很难再认真听他讲的内容。", "evaluate", reverse=True),
     LikertItem("q10", "对方情绪激动时，我会先回应他的感受，再讨论解决办法。", "respond"),
     LikertItem("q11", "在嘈杂的现场，我会主动换到安静的地方再继续谈。", "receive"),
@@ -60,7 +60,7 @@ ITEMS: tuple[LikertItem, ...] = (
     LikertItem("q17", "对方用了含糊的说法（比如“撑不住了”），我会按自己的理解往下接，不去确认。", "understand",
                reverse=True),
     LikertItem("q18", "一对一谈完后，我常常记不清自己答应过对方什么。", "remember", reverse=True),
-    LikertItem("q19", "对一直表现不好的组员，他还没说完，我心里就已经有了结论。", "evaluate", reverse=True),
+    LikertItem("q19", "对一直表现不好的坐席，他还没说完，我心里就已经有了结论。", "evaluate", reverse=True),
     LikertItem("q20", "谈话结束前，我会和对方约定下一步，并按时跟进。", "respond"),
 )
 KEYS = tuple(i.key for i in ITEMS)
@@ -74,7 +74,7 @@ BANDS = (
     Band(70, 84, "solid", "良好",
          "倾听基础良好，但在忙碌或压力大时容易走样。重点练习得分最低的维度。"),
     Band(55, 69, "gaps", "有短板",
-         "倾听习惯有明显短板，组员可能觉得“跟你说话要抢时间”。从“准备”和“不打断”两个动作开始刻意练习。"),
+         "倾听习惯有明显短板，坐席可能觉得“跟你说话要抢时间”。从“准备”和“不打断”两个动作开始刻意练习。"),
     Band(20, 54, "priority", "优先提升",
          "倾听是你当前最需要补的一课。请一位信任的同事在接下来两周观察你的一对一谈话，并给你反馈。"),
 )
