@@ -106,7 +106,8 @@ def render_blank(slug: str) -> str:
 
 def render_blank_page(hidden_pages: frozenset[str] = frozenset()) -> str:
     """Markdown + HTML: a list of the forms, then every form (worksheets of hidden modules left out)."""
-    sheets = [ws for ws in WORKSHEETS.values() if ws.page not in hidden_pages]
+    # A knowledge check has no page: it is hidden with its lecture.
+    sheets = [ws for ws in WORKSHEETS.values() if (ws.page if ws.listed else ws.lecture) not in hidden_pages]
     # target="_self": a real navigation (not Material's instant one), so :target follows the URL.
     toc = "\n".join(f'- [{ws.title}](#{anchor(ws.slug)}){{ target="_self" }}' for ws in sheets)
     body = "\n".join(render_blank(ws.slug) for ws in sheets)

@@ -33,7 +33,8 @@ assert tuple(COURSE_PAGES) == MODULE_KEYS
 def _module_pages() -> dict[str, tuple[str, tuple[str, ...]]]:
     out = {}
     for key, (name, pages) in COURSE_PAGES.items():
-        sheets = tuple(ws.page for ws in WORKSHEETS.values() if ws.module == key)
+        # Unlisted worksheets (the lecture knowledge checks) have no page of their own.
+        sheets = tuple(ws.page for ws in WORKSHEETS.values() if ws.module == key and ws.listed)
         out[key] = (name, pages + sheets)
     return out
 
