@@ -105,12 +105,16 @@ def render_blank(slug: str) -> str:
 
 
 def render_blank_page(hidden_pages: frozenset[str] = frozenset()) -> str:
-    """Markdown + HTML: a list of the forms, then every form (worksheets of hidden modules left out)."""
+    """Markdown + HTML: a list of the forms, then every form.
+
+    Worksheets of hidden modules stay out of the list but keep their form: their pages are
+    still reachable by link, and their "打印空白表" links must land somewhere.
+    """
     # A knowledge check has no page: it is hidden with its lecture.
-    sheets = [ws for ws in WORKSHEETS.values() if (ws.page if ws.listed else ws.lecture) not in hidden_pages]
+    shown = [ws for ws in WORKSHEETS.values() if (ws.page if ws.listed else ws.lecture) not in hidden_pages]
     # target="_self": a real navigation (not Material's instant one), so :target follows the URL.
-    toc = "\n".join(f'- [{ws.title}](#{anchor(ws.slug)}){{ target="_self" }}' for ws in sheets)
-    body = "\n".join(render_blank(ws.slug) for ws in sheets)
+    toc = "\n".join(f'- [{ws.title}](#{anchor(ws.slug)}){{ target="_self" }}' for ws in shown)
+    body = "\n".join(render_blank(slug) for slug in WORKSHEETS)
     return f"{toc}\n\n<div class=\"ws-blank-sheets\">\n{body}\n</div>\n"
 
 
