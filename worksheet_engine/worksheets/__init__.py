@@ -5,8 +5,8 @@ must define ``DEFINITION`` (or ``DEFINITIONS``, a tuple, for a module that build
 from one source, like the knowledge checks); nothing else registers it. A module without
 a definition, or two definitions with one slug, fail loudly at import.
 
-    >>> list(WORKSHEETS)[:2]
-    ['swot', 'smart']
+    >>> list(WORKSHEETS)[:3]
+    ['pretest', 'swot', 'smart']
 """
 
 from __future__ import annotations
