@@ -9,7 +9,7 @@ from typing import Any
 
 from ..lang.values import fmt_number, parse_date, short
 
-__all__ = ["parse_date", "short", "fmt_number", "text_of", "rows_of", "issue", "goal_criteria", "MET_TEXT",
+__all__ = ["goal_checks", "parse_date", "short", "fmt_number", "text_of", "rows_of", "issue", "goal_criteria", "MET_TEXT",
            "SMART_MAX_CHARS"]
 
 
@@ -61,3 +61,10 @@ def goal_criteria(goal: str, today: Any) -> dict[str, dict[str, Any]]:
                     "suggestion": str(verdict.get("suggestion") or ""),
                 }
     return out
+
+
+def goal_checks(criteria: Mapping[str, Mapping[str, Any]], what: str) -> list[dict[str, Any]]:
+    """The generic ``checks`` of a result for an embedded goal's SMART verdicts."""
+    from ..checks.goal import CRITERIA, CRITERION_LABELS
+
+    return [{"key": k, "label": f"{what} · {CRITERION_LABELS[k]}", **criteria[k]} for k in CRITERIA if k in criteria]

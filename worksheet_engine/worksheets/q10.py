@@ -32,6 +32,7 @@ from typing import Any
 from ..model import Context, Field, Missing, Section, Worksheet
 from ..markdown import md_escape, md_table
 from ..checks.goal import CRITERION_LABELS as _SMART_LABELS
+from ._shared import goal_checks
 from ._shared import MET_TEXT as _MET_TEXT, SMART_MAX_CHARS as _SMART_MAX_CHARS
 from ._shared import goal_criteria as _goal_criteria, issue as _issue, parse_date
 from ._shared import rows_of as _rows, text_of as _text
@@ -418,6 +419,7 @@ def evaluate(values: Mapping[str, Any], ctx: Context = Context()) -> dict[str, A
         "headline": headline,
         "issues": issues,
         "goal_criteria": criteria,
+        "checks": goal_checks(criteria, "Q1 目标"),
         "gap": gap,
         "causes": causes,
         "lessons": lessons,
