@@ -43,13 +43,14 @@ def issue(code: str, message: str, field: str | None = None, severity: str = "wa
 
 
 def goal_criteria(goal: str, today: Any) -> dict[str, dict[str, Any]]:
-    """SMART verdicts for a goal embedded in another worksheet; ``{}`` if the checker fails."""
+    """SMART verdicts for a goal embedded in another worksheet (its first SMART_MAX_CHARS).
+
+    A fault of the checker is not hidden here: it surfaces as the checker's own
+    ``internal`` issue or, for a crash, as the API's error, which the tests look for.
+    """
     from ..checks.goal import check_goal
 
-    try:
-        raw = check_goal(goal[:SMART_MAX_CHARS], today if isinstance(today, _dt.date) else None)["criteria"]
-    except Exception:  # noqa: BLE001 - a checker fault must not break the whole worksheet
-        return {}
+    raw = check_goal(goal[:SMART_MAX_CHARS], today if isinstance(today, _dt.date) else None)["criteria"]
     out: dict[str, dict[str, Any]] = {}
     if isinstance(raw, Mapping):
         for key, verdict in raw.items():
