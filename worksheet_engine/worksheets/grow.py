@@ -25,6 +25,7 @@ from ..checks.questions import STAGE_HINTS, STAGE_LABELS, STAGES, classify_quest
 from ..model import Context, Field, Missing, Section, Worksheet
 from ..markdown import md_escape, md_table
 from ..checks.goal import CRITERION_LABELS as _SMART_LABELS
+from ._shared import goal_checks
 from ._shared import MET_TEXT as _MET_TEXT, SMART_MAX_CHARS as _SMART_MAX_CHARS
 from ._shared import goal_criteria as _goal_criteria, issue as _issue, parse_date
 from ._shared import rows_of as _rows, text_of as _text
@@ -165,6 +166,7 @@ def evaluate(values: Mapping[str, Any], ctx: Context = Context()) -> dict[str, A
         "questions": questions,
         "stats": {"total": total, "open": n_open, "closed": total - n_open, "by_stage": by_stage},
         "goal_criteria": criteria,
+        "checks": goal_checks(criteria, "辅导目标"),
         "options": [{"option": _cell(r, "option"), "pros": _cell(r, "pros"), "cons": _cell(r, "cons")}
                     for _, r in options],
         "actions": public_actions,

@@ -32,6 +32,7 @@ from typing import Any
 from ..model import Context, Field, Missing, Section, Worksheet
 from ..markdown import md_escape, md_table
 from ..checks.goal import CRITERION_LABELS as _SMART_LABELS
+from ._shared import goal_checks
 from ._shared import MET_TEXT as _MET_TEXT, SMART_MAX_CHARS as _SMART_MAX_CHARS
 from ._shared import goal_criteria as _goal_criteria, issue as _issue, parse_date
 from ._shared import rows_of as _rows, text_of as _text
@@ -39,13 +40,8 @@ from ._shared import fmt_number, short as _short, text_of as _cell
 
 
 
-_kpi: Any
-_normalize: Any
-try:
-    from .. import kpi as _kpi
-    from ..lang.normalize import normalize as _normalize
-except ImportError:  # the shared vocabulary is optional here
-    _kpi = _normalize = None
+from ..lang import kpi as _kpi
+from ..lang.normalize import normalize as _normalize
 
 # --- KPI direction -------------------------------------------------------------------
 
@@ -69,16 +65,11 @@ _DIRECTION_TEXT = {"up": "越高越好", "down": "越低越好"}
 
 def _shared_mentions(text: str) -> list[tuple[int, int, str, str | None]]:
     """(end, length, label, direction) for every metric the shared vocabulary finds."""
-    if _kpi is None:
-        return []
-    try:
-        out = []
-        for m in _kpi.find_metrics(text):
-            direction = m.kpi.direction if m.kpi.direction in ("up", "down") else None
-            out.append((int(m.end), int(m.end - m.start), str(m.kpi.label), direction))
-        return out
-    except Exception:  # noqa: BLE001 - fall back to the local map
-        return []
+    out = []
+    for m in _kpi.find_metrics(text):
+        direction = m.kpi.direction if m.kpi.direction in ("up", "down") else None
+        out.append((int(m.end), int(m.end - m.start), str(m.kpi.label), direction))
+    return out
 
 
 def kpi_direction(metric: str) -> tuple[str | None, str]:
@@ -89,11 +80,7 @@ def kpi_direction(metric: str) -> tuple[str | None, str]:
     with a term means the metric is known but has no better direction (占用率).
     """
     text = str(metric or "")[:200]
-    if _normalize is not None:
-        try:
-            text = str(_normalize(text).text)
-        except Exception:  # noqa: BLE001 - the raw text works too
-            pass
+    text = str(_normalize(text).text)
     low = text.lower()
     found = _shared_mentions(text)
     for term, direction in _TERMS:
@@ -418,6 +405,7 @@ def evaluate(values: Mapping[str, Any], ctx: Context = Context()) -> dict[str, A
         "headline": headline,
         "issues": issues,
         "goal_criteria": criteria,
+        "checks": goal_checks(criteria, "Q1 目标"),
         "gap": gap,
         "causes": causes,
         "lessons": lessons,
