@@ -110,7 +110,7 @@ def define_env(env: Any) -> None:
     @env.macro
     def worksheet_overview() -> str:
         """The overview table of every listed worksheet, from the engine's definitions."""
-        return worksheet_index()
+        return worksheet_index(Path(env.conf["docs_dir"]))
 
     @env.macro
     def course_info() -> str:

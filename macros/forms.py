@@ -144,7 +144,18 @@ def worksheet_nav() -> list[dict[str, str]]:
     return [{ws.title: ws.page} for ws in WORKSHEETS.values() if ws.listed]
 
 
-def worksheet_index() -> str:
+def _page_title(docs_dir: Path, page: str) -> str:
+    """A docs page's first ``# `` heading (its title in the nav), or its file name."""
+    try:
+        for line in (docs_dir / page).read_text(encoding="utf-8").splitlines():
+            if line.startswith("# "):
+                return line[2:].strip()
+    except OSError:
+        pass
+    return page
+
+
+def worksheet_index(docs_dir: Path) -> str:
     """The overview table of docs/worksheets/index.md, from the definitions (Markdown)."""
     from worksheet_engine.markdown import md_escape
 
@@ -152,9 +163,9 @@ def worksheet_index() -> str:
     for ws in WORKSHEETS.values():
         if not ws.listed:
             continue
-        lecture = ws.lecture.rsplit("/", 1)[-1]
+        lecture = md_escape(_page_title(docs_dir, ws.lecture))
         rows.append(f"| [{md_escape(ws.title)}]({ws.slug}.md) | {COURSE_PAGES[ws.module][0]} "
-                    f"| [讲义](../lectures/{lecture}) | {md_escape(ws.summary)} |")
+                    f"| [{lecture}](../{ws.lecture}) | {md_escape(ws.summary)} |")
     return "\n".join(rows) + "\n"
 
 

@@ -39,9 +39,16 @@ MODULE_KEYS = ("intro", "self", "business", "team")
 @dataclass(frozen=True, slots=True)
 class Context:
     """What an evaluator may know besides the fields: the reader's local date (the engine
-    reads no clock)."""
+    reads no clock) and the issues the model already found (coercion and presence), so a
+    headline can count them without re-checking."""
 
     today: _dt.date | None = None
+    issues: tuple[Issue, ...] = ()
+
+    def errors(self, more: Any = ()) -> int:
+        """Errors among the model's issues plus ``more`` (issue dicts of the evaluator)."""
+        return sum(1 for i in self.issues if i.severity == "error") + sum(
+            1 for i in more if i.get("severity") == "error")
 
 
 @dataclass(frozen=True, slots=True)
@@ -346,18 +353,23 @@ def presence_issues(ws: Worksheet, values: Mapping[str, Any]) -> list[Issue]:
     ``min_items`` rows, and required cells of the rows a reader started.
 
     A list row counts once its first cell (the row's main text) is filled; the other
-    required cells are checked on every row that has anything in it.
+    required cells are checked on every row that has anything in it. On an entry with
+    nothing in it at all, a list minimum that is only a warning is not reported yet.
 
     ``values`` are coerced values (:func:`coerce`); the wording comes from each field's
     :class:`Missing`.
     """
     issues: list[Issue] = []
+    # On a blank entry, lists that are only advised to have more rows (a warning, not an
+    # error) wait until the reader has started.
+    blank = all(_empty(values.get(f.name)) for f in ws.fields)
     for f in ws.fields:
         value = values.get(f.name)
         if f.kind == "list":
             rows = value if isinstance(value, list) else []
             counted = sum(1 for row in rows if not _empty(row.get(f.item_fields[0].name)))
-            if counted < f.min_items:
+            advisory = f.missing is not None and f.missing.severity != "error"
+            if counted < f.min_items and not (blank and advisory):
                 issues.append(_missing_issue(f, f.name, counted))
             for i, row in enumerate(rows):
                 for sub in f.item_fields:

@@ -41,6 +41,7 @@ from typing import Any
 
 from .. import api
 from ..errors import EntryFormatError
+from ..markdown import md_escape
 from ..worksheets import WORKSHEETS
 
 from .backups import load_backup as _load_backup
@@ -323,11 +324,6 @@ def _pct(value: float | None) -> str:
     return "—" if value is None else f"{value * 100:.0f}%"
 
 
-def _cell(text: str) -> str:
-    """Text safe inside a Markdown table cell (one line, no table breaks, no raw HTML)."""
-    return " ".join(str(text).split()).replace("|", "\\|").replace("<", "&lt;").replace(">", "&gt;")
-
-
 def _field_label(slug: str, name: str) -> str:
     for f in WORKSHEETS[slug].fields:
         if f.name == name:
@@ -362,7 +358,7 @@ def render_markdown(rep: ClassReport, generated: str = "") -> str:
                 "| 文件 | " + " | ".join(rep.worksheets[s].title for s in slugs) + " |",
                 "|---|" + "---:|" * len(slugs)]
         for fname, done in rep.per_file.items():
-            out.append(f"| {_cell(fname)} | " + " | ".join(_pct(done.get(s)) for s in slugs) + " |")
+            out.append(f"| {md_escape(fname)} | " + " | ".join(_pct(done.get(s)) for s in slugs) + " |")
 
     out += ["", "## SMART 目标：各项达标率", ""]
     if rep.criteria:
@@ -378,23 +374,23 @@ def render_markdown(rep: ClassReport, generated: str = "") -> str:
         out += ["| # | 工作表 | 栏目 | 问题代码 | 条目数 | 学员数 | 说明（示例） |", "|---:|---|---|---|---:|---:|---|"]
         for i, st in enumerate(rep.issues[:TOP_ISSUES], 1):
             out.append(
-                f"| {i} | {rep.worksheets[st.worksheet].title} | {_cell(_field_label(st.worksheet, st.field))} | "
-                f"`{st.code}` | {st.entries} | {len(st.files)} | {_cell(st.description)} |")
+                f"| {i} | {rep.worksheets[st.worksheet].title} | {md_escape(_field_label(st.worksheet, st.field))} | "
+                f"`{st.code}` | {st.entries} | {len(st.files)} | {md_escape(st.description)} |")
     else:
         out.append("没有发现问题。")
 
     if bad:
         out += ["", "## 无法读取的文件", ""]
-        out += [f"- {_cell(f.name)}：{_cell(f.error)}" for f in bad]
+        out += [f"- {md_escape(f.name)}：{md_escape(f.error)}" for f in bad]
 
     if rep.include_text and rep.rows:
         out += ["", "## 条目原文", ""]
         for row in rep.rows:
             title = rep.worksheets[row.worksheet].title
-            out += [f"### {_cell(row.file)} · {title} · {_cell(row.name) or '（未命名）'}", ""]
-            out += [f"- **{_cell(label)}**：{_cell(text)}" for label, text in row.texts] or ["- （空）"]
+            out += [f"### {md_escape(row.file)} · {title} · {md_escape(row.name) or '（未命名）'}", ""]
+            out += [f"- **{md_escape(label)}**：{md_escape(text)}" for label, text in row.texts] or ["- （空）"]
             if row.messages:
-                out += ["", "检查提示："] + [f"- {_cell(m)}" for m in row.messages]
+                out += ["", "检查提示："] + [f"- {md_escape(m)}" for m in row.messages]
             out.append("")
     return "\n".join(out).rstrip() + "\n"
 

@@ -423,15 +423,7 @@ def _check_items(items: dict[str, list[dict[str, Any]]], issues: list[dict[str, 
     for q in QUADRANT_ORDER:
         name, zh, internal = QUADRANTS[q]
         rows = items[q]
-        if len(rows) < MIN_ITEMS:
-            issues.append(_issue(
-                "quadrant_too_few",
-                (f"“{q} {zh}”只有 {len(rows)} 条" if rows else f"“{q} {zh}”还是空的")
-                + f"，至少写 {MIN_ITEMS} 条才便于交叉分析。",
-                name,
-                suggestion=_FEW_HINT[q],
-            ))
-        elif len(rows) > MAX_ITEMS_ADVISED:
+        if len(rows) > MAX_ITEMS_ADVISED:  # too few: the model checks min_items
             issues.append(_issue(
                 "quadrant_too_many",
                 f"“{q} {zh}”有 {len(rows)} 条，超过 {MAX_ITEMS_ADVISED} 条会分散注意力。",
@@ -655,16 +647,11 @@ def evaluate(values: Mapping[str, Any], ctx: Context = Context()) -> dict[str, A
     total_items = sum(len(items[q]) for q in QUADRANT_ORDER)
     total_strats = sum(len(cells[c]) for c in CELL_ORDER)
 
-    if not context and not total_items and not total_strats:
-        issues.append(_issue("required", "请先写下这次扫描的对象和目的。", "context", severity="error",
-                             suggestion="例如：我作为客服二组主管的下一年。"))
+    if not context and not total_items and not total_strats:  # the model asks for the context
         return {
             "ok": False, "headline": "还没有内容可检查。", "issues": issues, "items": items,
             "strategies": [], "ranking": [], "balance": _balance(items), "report_md": "",
         }
-    if not context:
-        issues.append(_issue("required", "请写下这次扫描的对象和目的。", "context", severity="error",
-                             suggestion="例如：我作为客服二组主管的下一年；范围不同，优劣势也不同。"))
 
     _check_items(items, issues)
     strategies = _check_strategies(items, cells, issues)
@@ -676,8 +663,9 @@ def evaluate(values: Mapping[str, Any], ctx: Context = Context()) -> dict[str, A
             item.pop("_n", None)
             item.pop("_ne", None)
 
-    errors = sum(1 for i in issues if i["severity"] == "error")
-    warnings = sum(1 for i in issues if i["severity"] == "warning")
+    everything = [i.to_dict() for i in ctx.issues] + issues  # the model's issues count too
+    errors = ctx.errors(issues)
+    warnings = sum(1 for i in everything if i["severity"] == "warning")
     ok = not errors and not warnings
     headline = f"{total_items} 条 SWOT 因素、{total_strats} 条交叉策略；"
     if ok:
@@ -695,7 +683,7 @@ def evaluate(values: Mapping[str, Any], ctx: Context = Context()) -> dict[str, A
         "strategies": strategies,
         "ranking": ranked,
         "balance": balance,
-        "report_md": _report(context, items, strategies, ranking, balance, issues),
+        "report_md": _report(context, items, strategies, ranking, balance, everything),
     }
 
 
@@ -799,6 +787,8 @@ def _quadrant_field(q: str, help_text: str, placeholder: str, evidence_placehold
         help=help_text,
         item_fields=_item_fields(zh, placeholder, evidence_placeholder),
         min_items=MIN_ITEMS,
+        missing=Missing("“{label}”只有 {count} 条，至少写 {min} 条才便于交叉分析。", code="quadrant_too_few",
+                        severity="warning", suggestion=_FEW_HINT[q]),
         max_items=12,
         add_label=f"添加一条{zh}",
     )
@@ -835,6 +825,8 @@ DEFINITION = Worksheet(
             "扫描对象",
             (
                 Field("context", "扫描对象和目的", kind="textarea", required=True, max_length=1000,
+                      missing=Missing("请写下这次扫描的对象和目的。",
+                                      suggestion="例如：我作为客服二组主管的下一年；范围不同，优劣势也不同。"),
                       placeholder="例如：我作为客服二组主管的下一年",
                       help="写清是谁、在什么岗位、看多长时间；范围不同，优劣势也不同。"),
             ),
