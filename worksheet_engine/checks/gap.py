@@ -143,11 +143,11 @@ def kpi_gap(metric: str, target: float, actual: float, direction: str | None = N
 
 # --- the chart -------------------------------------------------------------------------
 
-_W = 640
-_LABEL_W = 150
-_GAP_W = 150
-_ROW_H = 34
-_BAR_H = 11
+_W = 480
+_LABEL_W = 110
+_GAP_W = 120
+_ROW_H = 28
+_BAR_H = 9
 _TOP = 26
 _MAX_ROWS = 12
 _COLOURS = {"target": "#9e9e9e", "met": "#2e7d32", "missed": "#c62828"}
@@ -162,6 +162,12 @@ def _esc(text: object, limit: int = 40) -> str:
     return html.escape(s, quote=True)
 
 
+def _short_name(metric: object) -> str:
+    """A metric's name without its bracketed abbreviation (一次解决率（FCR） -> 一次解决率)."""
+    text = str(metric or "")
+    return re.sub(r"[（(][^）)]*[）)]", "", text).strip() or text
+
+
 def gap_chart(gaps: Iterable[Mapping[str, Any]], title: str = "指标：目标与实际") -> str:
     """One SVG of target (grey) vs actual (green met / red missed) per KPI, gap labelled.
 
@@ -173,7 +179,7 @@ def gap_chart(gaps: Iterable[Mapping[str, Any]], title: str = "指标：目标�
     if not rows:
         return ""
     height = _TOP + _ROW_H * len(rows) + 8
-    bar_w = _W - _LABEL_W - _GAP_W - 60
+    bar_w = _W - _LABEL_W - _GAP_W - 44
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {_W} {height}" width="{_W}" height="{height}" '
         f'role="img" font-size="12" font-family="sans-serif">',
@@ -201,7 +207,7 @@ def gap_chart(gaps: Iterable[Mapping[str, Any]], title: str = "指标：目标�
         y = _TOP + i * _ROW_H
         colour = _COLOURS["met"] if g.get("met") else _COLOURS["missed"]
         out.append(f'<g data-row="{i}">')
-        out.append(f'<text x="{_LABEL_W - 6}" y="{y + 16}" text-anchor="end">{_esc(g.get("metric"), 14)}</text>')
+        out.append(f'<text x="{_LABEL_W - 6}" y="{y + 14}" text-anchor="end" font-size="11">{_esc(_short_name(g.get("metric")), 9)}</text>')
         for k, (value, fill, dy, label) in enumerate((
             (target, _COLOURS["target"], 2, g.get("target_text", "")),
             (actual, colour, 2 + _BAR_H + 2, g.get("actual_text", "")),
@@ -212,7 +218,7 @@ def gap_chart(gaps: Iterable[Mapping[str, Any]], title: str = "指标：目标�
             out.append(f'<text x="{x1 + 3:.1f}" y="{y + dy + _BAR_H - 1}" font-size="10">{_esc(label, 16)}</text>')
         out.append(f'<line x1="{zero:.1f}" y1="{y}" x2="{zero:.1f}" y2="{y + _ROW_H - 6}" stroke="#616161"/>')
         verdict = "达成" if g.get("met") else "未达成"
-        out.append(f'<text x="{_W - 4}" y="{y + 16}" text-anchor="end" fill="{colour}">'
+        out.append(f'<text x="{_W - 2}" y="{y + 14}" text-anchor="end" font-size="11" fill="{colour}">'
                    f"{_esc(g.get('gap_text', '').split('（')[0], 20)} {verdict}</text>")
         out.append("</g>")
     out.append("</svg>")

@@ -64,6 +64,8 @@ _STATUS = (("open", "未开始"), ("doing", "进行中"), ("done", "已完成"))
 _STATUS_TEXT = dict(_STATUS)
 #: Analysers see at most this much of a cell (a cell is a sentence or two).
 _CELL = 300
+#: What the one-page brief shows at most (the rest is counted; the record has it all).
+_BRIEF_KPIS, _BRIEF_EVIDENCE, _BRIEF_QUESTIONS, _BRIEF_GOALS = 6, 3, 8, 3
 _TIME = re.compile(r"^\s*(\d{1,2})\s*[:：点]\s*(\d{2})?\s*分?\s*$")
 #: Agenda stages and their share of a 30-minute interview.
 _AGENDA = (("opening", "开场", 2), ("review", "回顾数据", 5), ("feedback", "BIA/BID 反馈", 5),
@@ -378,7 +380,7 @@ def _agenda(minutes: int, gaps: list[dict[str, Any]], missing: list[str], eviden
         "review": (f"{sum(1 for g in gaps if g['met'])}/{len(gaps)} 项达成" +
                    (f"；重点谈 {short('、'.join(missed), 24)}" if missed else "") if gaps else "（还没有指标数据）"),
         "feedback": f"先讲 {n_bia} 个 BIA，再讲 {n_bid} 个 BID；只谈行为和影响",
-        "listen": "请员工先谈自评；听事实、感受、关注点，只听不评" + (f"；留意：{short(concerns, 18)}" if concerns else ""),
+        "listen": "请员工先谈自评；听事实、感受、关注点，只听不评" + (f"；留意：{short(concerns, 12)}" if concerns else ""),
         "grow": f"按 G→R→O→W 提问（{len(questions)} 个问题，{n_open} 个开放式）",
         "agree": f"共同确认 {len(goals)} 个目标和行动：谁、做什么、哪天完成",
         "closing": "请员工复述约定" + (f"；确认跟进 {follow[0]['date']}" if follow else "；约定跟进日期") + "；致谢",
@@ -409,18 +411,22 @@ def _brief(values: Mapping[str, Any], interview: _dt.date | None, minutes: int, 
     if gaps:
         lines.append(md_table(["指标", "目标", "实际", "差距", "结论"], [
             [short(g["metric"], 20), g["target_text"], g["actual_text"], g["gap_text"].split("（")[0],
-             "达成" if g["met"] else "未达成"] for g in gaps]))
+             "达成" if g["met"] else "未达成"] for g in gaps[:_BRIEF_KPIS]]))
+        if len(gaps) > _BRIEF_KPIS:
+            lines += ["", f"（另有 {len(gaps) - _BRIEF_KPIS} 项指标，见面谈记录。）"]
     else:
         lines.append("（还没有完整的指标数据。）")
     lines.append("")
     lines += ["### 反馈要点", ""]
     if evidence:
-        for n, e in enumerate(evidence, 1):
+        for n, e in enumerate(evidence[:_BRIEF_EVIDENCE], 1):
             kind = e["kind"] or "未选类型"
             tail = "感谢" if e["kind"] == "BIA" else "期望"
-            lines.append(f"{n}. 【{kind}】{md_escape(short(e['occasion'], 24)) or '（场合未写）'}："
-                         f"{md_escape(short(e['behaviour'], 40))} → 影响：{md_escape(short(e['impact'], 30))}"
-                         f" → {tail}：{md_escape(short(e['closing'], 30))}")
+            lines.append(f"{n}. 【{kind}】{md_escape(short(e['occasion'], 14)) or '（场合未写）'}："
+                         f"{md_escape(short(e['behaviour'], 28))} → 影响：{md_escape(short(e['impact'], 18))}"
+                         f" → {tail}：{md_escape(short(e['closing'], 18))}")
+        if len(evidence) > _BRIEF_EVIDENCE:
+            lines.append(f"- ……另有 {len(evidence) - _BRIEF_EVIDENCE} 个事例")
     else:
         lines.append("（还没有准备事例。）")
     lines.append("")
@@ -428,34 +434,36 @@ def _brief(values: Mapping[str, Any], interview: _dt.date | None, minutes: int, 
     if self_text or concerns:
         lines += ["### 员工视角", ""]
         if self_text:
-            lines.append(f"- **员工自评**：{md_escape(short(self_text, 80))}")
+            lines.append(f"- **员工自评**：{md_escape(short(self_text, 50))}")
         if concerns:
-            lines.append(f"- **可能的顾虑**：{md_escape(short(concerns, 80))}")
+            lines.append(f"- **可能的顾虑**：{md_escape(short(concerns, 50))}")
         lines.append("")
     lines += ["### 要问的问题", ""]
     if questions:
         ordered = sorted(questions, key=lambda q: (STAGES.index(q["stage"]) if q["stage"] else 4, q["index"]))
-        for q in ordered[:10]:
+        for q in ordered[:_BRIEF_QUESTIONS]:
             stage = q["stage"] or "—"
             mark = "开放" if q["open"] else "封闭"
-            lines.append(f"- **{stage}**【{mark}】{md_escape(short(q['text'], 50))}")
-        if len(ordered) > 10:
-            lines.append(f"- ……另有 {len(ordered) - 10} 个问题")
+            lines.append(f"- **{stage}**【{mark}】{md_escape(short(q['text'], 40))}")
+        if len(ordered) > _BRIEF_QUESTIONS:
+            lines.append(f"- ……另有 {len(ordered) - _BRIEF_QUESTIONS} 个问题")
     else:
         lines.append("（还没有准备问题。）")
     lines.append("")
     lines += ["### 下阶段目标（草案）", ""]
     if goals:
-        for n, g in enumerate(goals, 1):
+        for n, g in enumerate(goals[:_BRIEF_GOALS], 1):
             smart = f"（SMART {g['met']}/{g['total']}）" if g["total"] else ""
-            lines.append(f"{n}. {md_escape(short(g['goal'], 70))}{smart}")
+            lines.append(f"{n}. {md_escape(short(g['goal'], 40))}{smart}")
+        if len(goals) > _BRIEF_GOALS:
+            lines.append(f"- ……另有 {len(goals) - _BRIEF_GOALS} 个目标，见面谈记录")
     else:
         lines.append("（还没有目标草案。）")
     lines.append("")
     if follow:
         lines.append("**跟进**：" + "；".join(
-            f"{f['date']}{' ' + f['time'] if f['time'] else ''} {md_escape(short(f['purpose'], 24))}".rstrip()
-            for f in follow[:3]))
+            f"{f['date']}{' ' + f['time'] if f['time'] else ''} {md_escape(short(f['purpose'], 16))}".rstrip()
+            for f in follow[:2]) + ("；……" if len(follow) > 2 else ""))
     else:
         lines.append("**跟进**：（未约定）")
     return "\n".join(lines).rstrip() + "\n"
@@ -564,7 +572,7 @@ def evaluate(values: Mapping[str, Any], ctx: Context = Context()) -> dict[str, A
     actions = _read_actions(values, interview, issues)
     checks = _pitfalls(gaps, missing, kpi_rows, evidence, follow, interview, issues)
 
-    chart = gap_chart(gaps, "本期指标：目标与实际")
+    chart = gap_chart(gaps[:_BRIEF_KPIS], "本期指标：目标与实际")
     ics, ics_name = _calendar(values, ctx, interview, follow, actions, issues)
     report = _brief(values, interview, minutes, gaps, missing, evidence, questions, goals, follow)
     record = _record(values, interview, gaps, goals, actions, follow)
