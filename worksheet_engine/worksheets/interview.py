@@ -213,8 +213,12 @@ def _check_evidence(values: Mapping[str, Any], issues: list[dict[str, Any]]) -> 
                                     f"evidence.{i}.{field}", "warning", str(p.get("suggestion") or "")))
         for w in verdict.get("warnings") or []:
             text = w.get("message") if isinstance(w, Mapping) else w
+            hint = w.get("suggestion") if isinstance(w, Mapping) else ""
+            box = w.get("box") if isinstance(w, Mapping) else ""
             if isinstance(text, str) and text:
-                issues.append(issue("evidence_warning", f"{name}：{text}", f"evidence.{i}", "info"))
+                where = f"evidence.{i}.{box}" if box in _PART_LABELS else f"evidence.{i}"
+                issues.append(issue("evidence_warning", f"{name}：{text}", where, "info",
+                                    hint if isinstance(hint, str) else ""))
     return items
 
 
