@@ -618,6 +618,7 @@ def evaluate(values: Mapping[str, Any], ctx: Context = Context()) -> dict[str, A
         "report_md": report,
         "record_md": record,
         "record_html": to_html(record),
+        "reports": [{"key": "record", "title": "面谈记录（面谈后填写、双方签字）", "html": to_html(record)}],
         "ics": ics,
         "ics_filename": ics_name,
     }
