@@ -86,7 +86,7 @@ def test_example_is_clean() -> None:
     if HAVE_FEEDBACK:  # once the feedback checker is merged, the worked example must pass every box
         for item in r["evidence"]:
             assert item["checked"] and all(p["met"] for p in item["parts"].values()), item
-    assert "王芳" in r["report_md"] and "面谈提纲" in r["report_md"]
+    assert "小孙" in r["report_md"] and "面谈提纲" in r["report_md"]
 
 
 # --- the four 误区 -------------------------------------------------------------------
@@ -130,13 +130,13 @@ def test_no_follow_up() -> None:
 
 
 def test_same_goals_across_agents() -> None:
-    a = example(agent_name="王芳")
-    b = example(agent_name="李雷", goals=[{"goal": g["goal"].replace("王芳", "李雷")} for g in EXAMPLE["goals"]])
+    a = example(agent_name="小孙")
+    b = example(agent_name="李雷", goals=[{"goal": g["goal"].replace("小孙", "李雷")} for g in EXAMPLE["goals"]])
     c = example(agent_name="张敏", goals=[{"goal": "12月31日前，把质检得分从 84 分提高到 88 分。"}])
     groups = same_goals_across_agents([a, b, c])
-    assert len(groups) == 2 and all(g["agents"] == ["王芳", "李雷"] for g in groups)
+    assert len(groups) == 2 and all(g["agents"] == ["小孙", "李雷"] for g in groups)
     assert same_goals_across_agents([a, c]) == []
-    assert same_goals_across_agents([a, example(agent_name="王芳")]) == []  # one agent, two periods
+    assert same_goals_across_agents([a, example(agent_name="小孙")]) == []  # one agent, two periods
     assert same_goals_across_agents([None, {"agent": "x", "goals": "not a list"}]) == []  # type: ignore[list-item]
     numbers = example(agent_name="李雷", goals=[{"goal": EXAMPLE["goals"][0]["goal"].replace("75%", "72%")}])
     assert all(len(g["agents"]) < 2 or "72%" not in g["goal"] for g in same_goals_across_agents([a, numbers]))
@@ -188,7 +188,7 @@ def test_brief_has_kpis_points_questions_goals_and_no_record() -> None:
 def test_record_has_actions_comments_and_signatures() -> None:
     r = run(EXAMPLE)
     md = r["record_md"]
-    assert "| 跟听张敏半天，整理她的退款解释要点 | 王芳 | 2026-12-05 | 未开始 |" in md
+    assert "| 跟听张敏半天，整理她的退款解释要点 | 小孙 | 2026-12-05 | 未开始 |" in md
     assert "同意两个目标" in md
     assert "员工签字" in md and "面谈人签字" in md and md.count("日期：") == 2
     assert "<table>" in r["record_html"]

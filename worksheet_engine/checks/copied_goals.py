@@ -3,18 +3,18 @@
 One interview preparation cannot see the others, so this is a pure function over many
 entries, for the agents' workspace (人员) to call with every agent's latest interview
 preparation. Two goals count as the same when they are equal after NFKC, case folding,
-dropping spaces and punctuation, and dropping the agent's own name (so "王芳本月把 FCR
+dropping spaces and punctuation, and dropping the agent's own name (so "小孙本月把 FCR
 提到 75%" and "李雷本月把 FCR 提到 75%" are one copied goal). Different numbers make
 different goals: a goal tuned to each agent is exactly what the article asks for.
 
 Example::
 
     >>> same_goals_across_agents([
-    ...     {"agent_name": "王芳（二组坐席）", "goals": [{"goal": "王芳12月底前 FCR 达到 75%。"}]},
+    ...     {"agent_name": "小孙（二组坐席）", "goals": [{"goal": "小孙12月底前 FCR 达到 75%。"}]},
     ...     {"agent_name": "李雷", "goals": [{"goal": "李雷 12月底前FCR达到75%"}, {"goal": "质检 90 分"}]},
     ...     {"agent_name": "张敏", "goals": ["质检 92 分"]},
     ... ])[0]["agents"]
-    ['王芳（二组坐席）', '李雷']
+    ['小孙（二组坐席）', '李雷']
 """
 
 from __future__ import annotations

@@ -23,8 +23,8 @@ adding a second.
 Example::
 
     >>> import datetime as dt
-    >>> text = build_calendar([CalendarEvent("f1", "跟进：王芳", dt.date(2026, 12, 22))],
-    ...                       stamp=dt.date(2026, 11, 28), uid_seed="王芳|2026-11")
+    >>> text = build_calendar([CalendarEvent("f1", "跟进：小孙", dt.date(2026, 12, 22))],
+    ...                       stamp=dt.date(2026, 11, 28), uid_seed="小孙|2026-11")
     >>> text.startswith("BEGIN:VCALENDAR\\r\\nVERSION:2.0\\r\\n"), text.endswith("END:VCALENDAR\\r\\n")
     (True, True)
     >>> [l for l in unfold(text) if l.startswith("DTSTART")]

@@ -25,7 +25,7 @@ its suggested name. ``private_notes`` is read by nothing: it never reaches any o
 Example::
 
     >>> from worksheet_engine.api import evaluate
-    >>> r = evaluate("interview", {"agent_name": "王芳", "interview_date": "2026-12-01",
+    >>> r = evaluate("interview", {"agent_name": "小孙", "interview_date": "2026-12-01",
     ...                            "follow_ups": [{"date": "2026-11-20", "purpose": "看进展"}]})
     >>> {c["key"]: c["met"] for c in r["checks"]}["no_follow_up"]
     False
@@ -640,9 +640,9 @@ DEFINITION = Worksheet(
     entry_label_field="agent_name",
     sections=(
         Section("basic", "面谈信息", (
-            Field("agent_name", "员工", required=True, max_length=100, placeholder="例如：王芳（二组坐席）",
+            Field("agent_name", "员工", required=True, max_length=100, placeholder="例如：小孙（二组坐席）",
                   missing=Missing("请写上这次面谈的员工。", suggestion="写姓名或您自己认得出的称呼。")),
-            Field("manager_name", "面谈人", max_length=100, placeholder="例如：李娜（二组组长）"),
+            Field("manager_name", "面谈人", max_length=100, placeholder="例如：李敏（二组组长）"),
             Field("period", "考核周期", required=True, max_length=60, placeholder="例如：2026年11月"),
             Field("interview_date", "面谈日期", kind="date", required=True),
             Field("duration", "面谈时长（分钟）", kind="number", minimum=10, maximum=180, placeholder="30",
@@ -722,8 +722,8 @@ DEFINITION = Worksheet(
         ), optional=True),
     ),
     example={
-        "agent_name": "王芳（二组坐席）",
-        "manager_name": "李娜（二组组长）",
+        "agent_name": "小孙（二组坐席）",
+        "manager_name": "李敏（二组组长）",
         "period": "2026年11月",
         "interview_date": "2026-12-01",
         "duration": 30,
@@ -745,7 +745,7 @@ DEFINITION = Worksheet(
         ],
         "self_assessment": "我觉得自己服务态度好、满意度高；退款类问题有时说不清楚，怕说错到账时间，所以说得比较笼统。",
         "concerns": "担心一次解决率低影响季度评优；最近排班多在晚间高峰，没有时间学新的退款政策。",
-        "private_notes": "（私人）王芳最近家里有事，情绪可能不稳；谈话时注意语气，不拿她和张敏比较。",
+        "private_notes": "（私人）小孙最近家里有事，情绪可能不稳；谈话时注意语气，不拿她和张敏比较。",
         "questions": [
             {"text": "这次谈完，你最希望带走什么？", "stage": "G"},
             {"text": "到年底，你希望自己的一次解决率达到多少？", "stage": "G"},
@@ -766,9 +766,9 @@ DEFINITION = Worksheet(
         ],
         "next_interview_date": "2027-01-05",
         "actions": [
-            {"action": "跟听张敏半天，整理她的退款解释要点", "owner": "王芳", "due": "2026-12-05", "status": "open"},
-            {"action": "安排一个半天日班用于跟听", "owner": "李娜", "due": "2026-12-04", "status": "open"},
-            {"action": "完成退款到账时间速查卡并请质检组确认", "owner": "王芳", "due": "2026-12-12", "status": "open"},
+            {"action": "跟听张敏半天，整理她的退款解释要点", "owner": "小孙", "due": "2026-12-05", "status": "open"},
+            {"action": "安排一个半天日班用于跟听", "owner": "李敏", "due": "2026-12-04", "status": "open"},
+            {"action": "完成退款到账时间速查卡并请质检组确认", "owner": "小孙", "due": "2026-12-12", "status": "open"},
         ],
         "agent_comments": "同意两个目标。希望12月能排一次日班，方便跟听学习。",
     },
