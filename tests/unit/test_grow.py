@@ -91,7 +91,7 @@ def test_one_option_is_not_enough() -> None:
 
 def test_actions_need_an_owner_and_a_date() -> None:
     data = _example()
-    data["actions"] = [{"action": "每天重听 2 通重复来电"}, {"action": "跟听", "owner": "王芳", "due": "2026-13-40"}]
+    data["actions"] = [{"action": "每天重听 2 通重复来电"}, {"action": "跟听", "owner": "小孙", "due": "2026-13-40"}]
     r = api.evaluate("grow", data)
     fields = {(i["code"], i["field"]) for i in r["issues"]}
     assert ("action_no_owner", "actions.0.owner") in fields
@@ -101,12 +101,12 @@ def test_actions_need_an_owner_and_a_date() -> None:
 
 def test_follow_up_must_come_after_the_actions() -> None:
     data = _example()
-    data["follow_up_date"] = "2026-12-02"  # before every due date
+    data["follow_up_date"] = "2026-08-24"  # the meeting day, before every due date
     assert "follow_up_before_actions" in _codes(api.evaluate("grow", data))
-    data["follow_up_date"] = "2026-12-10"  # after the first, before the others
+    data["follow_up_date"] = "2026-08-26"  # after the first, before the others
     r = api.evaluate("grow", data)
     assert "follow_up_before_some_actions" in _codes(r) and r["ok"] is True
-    data["follow_up_date"] = "2026-11-20"  # before the meeting itself
+    data["follow_up_date"] = "2026-08-20"  # before the meeting itself
     assert "follow_up_before_meeting" in _codes(api.evaluate("grow", data))
     data["follow_up_date"] = ""
     assert "follow_up_missing" in _codes(api.evaluate("grow", data))
@@ -123,7 +123,7 @@ def test_goal_runs_through_the_smart_checker() -> None:
 
 def test_user_text_cannot_break_the_report_markup() -> None:
     data = _example()
-    data["agent_name"] = "<b>王芳</b> | **粗体**"
+    data["agent_name"] = "<b>小孙</b> | **粗体**"
     data["options"][0]["option"] = "A | B"
     r = api.evaluate("grow", data)
     assert "<b>" not in r["report_html"]

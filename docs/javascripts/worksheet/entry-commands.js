@@ -10,7 +10,7 @@ import { el } from "./dom.js";
 
 export async function newEntry(ctl) {
   ctl.flush();
-  const name = await ctl.dialog.askName("新建条目", "给新条目起个名字，例如“张三 · 2026 Q4”。", `${ctl.def.title} · ${engine.localToday()}`, "新建");
+  const name = await ctl.dialog.askName("新建条目", "给新条目起个名字，例如“小孙 · 2026 Q3”。", `${ctl.def.title} · ${engine.localToday()}`, "新建");
   if (!name) return;
   const env = store.createEntry(ctl.slug, ctl.def.version, name, {}, { completion: 0 }).env;
   ctl.load(env.id);

@@ -5,7 +5,8 @@
 //   checks:  [{key, label, met: true|false|null, reason, suggestion, hook?}]
 //            (older engines: criteria = {key: {label, met, reason, suggestion}})
 //   rewrite (str), charts: [{title, svg}], links: [{label, href}] (href relative to the site root)
-//   issues: [{code, severity, field?, message, suggestion?}], report_html (str)
+//   issues: [{code, severity, field?, message, suggestion?}], report_html (str),
+//   reports: [{key, title, html}] (further documents, e.g. an interview record)
 // Everything from the engine goes in as text, except report_html (escaped by the
 // engine, then stripped to plain markup by safeFragment) and chart SVG (rebuilt
 // through an allow-list by safeSvg). `hook` = extra data attributes: {"part": "x"}
@@ -261,16 +262,23 @@ export function renderResult(panel, result, form) {
   }
   renderIssues(panel, asList(result.issues), form);
 
-  if (result.report_html) {
-    const details = el("details", { class: "ws-report-wrap", open: "" });
-    details.append(el("summary", {}, "报告预览（可下载为 Markdown 或打印）"));
-    const report = el("div", { class: "ws-report", "data-ws-report": "" });
-    report.append(safeFragment(result.report_html));
-    // Wide tables scroll sideways; make them reachable by keyboard.
-    for (const table of report.querySelectorAll("table")) table.tabIndex = 0;
-    details.append(report);
-    panel.append(details);
+  if (result.report_html) panel.append(reportBox("报告预览（可下载为 Markdown 或打印）", "", result.report_html));
+  for (const extra of asList(result.reports)) {
+    const key = String(extra?.key ?? "");
+    if (!/^[a-z][a-z0-9-]{0,30}$/.test(key) || typeof extra.html !== "string") continue;
+    panel.append(reportBox(String(extra.title ?? ""), key, extra.html));
   }
+}
+
+function reportBox(title, key, html) {
+  const details = el("details", { class: "ws-report-wrap", open: "" });
+  details.append(el("summary", {}, title));
+  const report = el("div", { class: "ws-report", "data-ws-report": key });
+  report.append(safeFragment(html));
+  // Wide tables scroll sideways; make them reachable by keyboard.
+  for (const table of report.querySelectorAll("table")) table.tabIndex = 0;
+  details.append(report);
+  return details;
 }
 
 export function renderEngineError(panel, message) {
