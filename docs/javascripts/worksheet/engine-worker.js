@@ -1,20 +1,21 @@
-// Module worker that owns Pyodide. Protocol (see engine-client.js):
-//   in:  {id, op: "init", payload: {indexURL, lockFileURL}}
-//        {id, op: "evaluate", payload: {slug, data_json, today}}
-//   out: {type: "progress", value, text} while booting
-//        {id, result} | {id, error: {code, message}}
-// The init result carries boot timings (epoch ms) for diagnosis and `make bench`.
+// Module worker that owns Pyodide. Messages and the snapshot file format: engine-protocol.js.
+// The INIT result carries how Python started (boot: snapshot | plain) and boot timings
+// (epoch ms) for diagnosis and `make bench`.
 // Only JSON strings cross into Python (api.evaluate_json), so no PyProxy leaks.
+
+import { BOOT, MSG, OP, openSnapshot } from "./engine-protocol.js";
 
 /** @type {Promise<(slug: string, json: string, today: string|null) => string> | null} */
 let ready = null;
 /** @type {Record<string, number>} */
 const timings = { worker: performance.timeOrigin };
+/** How this worker's Python started, reported with "ready". */
+const bootInfo = { boot: BOOT.PLAIN, fallback: null };
 
 const now = () => performance.timeOrigin + performance.now();
 
 function progress(value, text) {
-  self.postMessage({ type: "progress", value, text });
+  self.postMessage({ type: MSG.PROGRESS, value, text });
 }
 
 function fault(code, message) {
@@ -22,51 +23,68 @@ function fault(code, message) {
 }
 
 /**
- * Pyodide catches a failed WebAssembly instantiation, logs a warning and then never
- * settles (measured: a server sending .wasm as application/octet-stream, or a 404).
- * Check the wasm response ourselves and fail the boot at once with a precise reason.
- * @param {(err: Error) => void} fail
+ * Download and compile the wasm ourselves, at once, in parallel with importing the
+ * runtime's JS and downloading the snapshot (Pyodide would start compiling only after
+ * both). Checking the response here also turns a server mistake into a precise reason at
+ * once: measured, Pyodide catches a failed instantiation, logs a warning and then never
+ * settles (a server sending .wasm as application/octet-stream, or a 404).
+ * @param {string} url
+ * @returns {Promise<WebAssembly.Module>}
  */
-function guardWasm(fail) {
-  const streaming = WebAssembly.instantiateStreaming;
-  if (typeof streaming !== "function") return;
-  WebAssembly.instantiateStreaming = async function (source, imports) {
-    let response;
-    try {
-      response = await source;
-    } catch (err) {
-      fail(fault("wasm_fetch", `下载 pyodide.asm.wasm 失败：${err.message || err}`));
-      throw err;
-    }
-    timings.wasm_response = now();
-    const type = (response.headers.get("Content-Type") || "").split(";")[0].trim().toLowerCase();
-    if (!response.ok) {
-      fail(fault("wasm_http", `服务器对 pyodide.asm.wasm 返回了 HTTP ${response.status}`));
-    } else if (type !== "application/wasm") {
-      fail(fault("wasm_mime", `服务器发送 .wasm 文件时的类型是“${type || "（空）"}”，应为 application/wasm`));
-    }
-    try {
-      return await streaming.call(WebAssembly, response, imports);
-    } catch (err) {
-      fail(fault("wasm_compile", `WebAssembly 无法编译：${err.message || err}`));
-      throw err;
-    } finally {
-      timings.wasm_compiled = now();
-    }
+async function compileWasm(url) {
+  let response;
+  try {
+    response = await fetch(url);
+  } catch (err) {
+    throw fault("wasm_fetch", `下载 pyodide.asm.wasm 失败：${err.message || err}`);
+  }
+  timings.wasm_response = now();
+  const type = (response.headers.get("Content-Type") || "").split(";")[0].trim().toLowerCase();
+  if (!response.ok) throw fault("wasm_http", `服务器对 pyodide.asm.wasm 返回了 HTTP ${response.status}`);
+  if (type !== "application/wasm") {
+    throw fault("wasm_mime", `服务器发送 .wasm 文件时的类型是“${type || "（空）"}”，应为 application/wasm`);
+  }
+  try {
+    return typeof WebAssembly.compileStreaming === "function"
+      ? await WebAssembly.compileStreaming(response)
+      : await WebAssembly.compile(await response.arrayBuffer());
+  } catch (err) {
+    throw fault("wasm_compile", `WebAssembly 无法编译：${err.message || err}`);
+  } finally {
+    timings.wasm_compiled = now();
+  }
+}
+
+/**
+ * Hand Pyodide the module compiled by compileWasm() (for the snapshot restore and for a
+ * plain boot after it, alike); Pyodide's own request for the wasm gets an empty answer.
+ * @param {string} wasmURL
+ * @param {Promise<WebAssembly.Module>} compiled
+ */
+function usePrecompiledWasm(wasmURL, compiled) {
+  const plainFetch = self.fetch;
+  self.fetch = function (input, init) {
+    const url = new URL(typeof input === "string" ? input : input.url || String(input), self.location.href).href;
+    if (url === wasmURL) return Promise.resolve(new Response(new Uint8Array(0), { headers: { "Content-Type": "application/wasm" } }));
+    return plainFetch.call(self, input, init);
+  };
+  WebAssembly.instantiateStreaming = async function (_source, imports) {
+    const module = await compiled;
+    return { module, instance: await WebAssembly.instantiate(module, imports) };
   };
 }
 
 /**
- * Start the three downloads Pyodide needs right away, so they overlap with importing
- * the 1.2 MB runtime module; Pyodide's own fetch() of the same URL gets the response
- * already under way (each one once), so nothing is downloaded twice.
+ * Start the downloads Pyodide needs right away, so they overlap with importing the 1.2 MB
+ * runtime module; Pyodide's own fetch() of the same URL gets the response already under
+ * way (each one once), so nothing is downloaded twice.
  * @param {string[]} urls
  */
 function fetchEarly(urls) {
   const early = new Map();
   for (const url of urls) {
     const response = fetch(url);
-    response.catch(() => {}); // Pyodide reports a failure when it asks for the file
+    response.catch(() => {}); // reported when someone asks for the file
     early.set(new URL(url, self.location.href).href, response);
   }
   const plainFetch = self.fetch;
@@ -81,11 +99,36 @@ function fetchEarly(urls) {
   };
 }
 
-async function boot({ indexURL, lockFileURL }) {
-  let fail;
-  const failed = new Promise((_, reject) => { fail = reject; });
-  guardWasm(fail);
-  fetchEarly([indexURL + "pyodide.asm.wasm", indexURL + "python_stdlib.zip", lockFileURL]);
+/**
+ * The snapshot's bytes, checked against this runtime (engine-protocol.js), or a reason
+ * why it cannot be used.
+ * @returns {Promise<{snapshot: Uint8Array|null, reason: string|null}>}
+ */
+async function downloadSnapshot(opts) {
+  try {
+    const response = await fetch(opts.snapshotURL);
+    if (!response.ok) return { snapshot: null, reason: `HTTP ${response.status}` };
+    const buffer = await response.arrayBuffer();
+    timings.snapshot_downloaded = now();
+    const opened = openSnapshot(buffer, opts);
+    timings.snapshot_checked = now();
+    return opened;
+  } catch (err) {
+    return { snapshot: null, reason: `download: ${err.message || err}` };
+  }
+}
+
+/** A check that must succeed on a freshly started engine (catches a broken restore). */
+const SMOKE = ["smart", JSON.stringify({ goal_text: "本月底前把首次解决率从80%提升到85%。" })];
+
+async function boot(opts) {
+  const { indexURL, lockFileURL, wheelURL, snapshotURL } = opts;
+  const wasmURL = new URL(indexURL + "pyodide.asm.wasm", self.location.href).href;
+  fetchEarly([indexURL + "python_stdlib.zip", lockFileURL, ...(snapshotURL ? [snapshotURL] : [])]);
+  const compiled = compileWasm(wasmURL);
+  compiled.catch(() => {});
+  usePrecompiledWasm(wasmURL, compiled);
+  const snapshotting = snapshotURL ? downloadSnapshot(opts) : null;
   const run = async () => {
     progress(5, "下载 Python 运行时");
     // Both modules at once: the second is 1.2 MB and does not depend on the first.
@@ -94,25 +137,85 @@ async function boot({ indexURL, lockFileURL }) {
       import(indexURL + "pyodide.asm.esm.js"),
     ]);
     timings.modules = now();
-    progress(25, "启动 Python");
-    const pyodide = await loadPyodide({
+    const options = {
       indexURL,
       lockFileURL,
       createPyodideModule: asm.default,
       stdout: () => {},
       stderr: (line) => console.warn("[python]", line),
-    });
-    timings.python = now();
-    progress(80, "加载检查规则");
-    await pyodide.loadPackage("worksheet-engine", { messageCallback: () => {} });
-    timings.package = now();
-    const api = pyodide.pyimport("worksheet_engine.api");
-    const evaluateJson = api.evaluate_json;
-    timings.engine = now();
-    progress(100, "就绪");
-    return (slug, json, today) => evaluateJson(slug, json, today);
+    };
+    if (snapshotting) {
+      const { snapshot, reason } = await snapshotting;
+      if (snapshot) {
+        try {
+          progress(40, "启动 Python");
+          const evaluate = await restore(loadPyodide, options, snapshot, wheelURL);
+          bootInfo.boot = BOOT.SNAPSHOT;
+          return evaluate;
+        } catch (err) {
+          if (err && err.code && String(err.code).startsWith("wasm_")) throw err; // the plain boot would fail too
+          bootInfo.fallback = `restore: ${String((err && err.message) || err).split("\n")[0]}`;
+        }
+      } else {
+        bootInfo.fallback = reason;
+      }
+      timings.fallback = now();
+    }
+    return plainBoot(loadPyodide, options);
   };
-  return Promise.race([run(), failed]);
+  // A wasm that cannot load fails the boot at once, whatever Pyodide is waiting for.
+  return Promise.race([run(), compiled.then(() => new Promise(() => {}))]);
+}
+
+/** Pyodide from the build's memory snapshot: the engine is already imported and warm. */
+async function restore(loadPyodide, options, snapshot, wheelURL) {
+  const pyodide = await loadPyodide({ ...options, _loadSnapshot: snapshot });
+  timings.python = now();
+  // The snapshot froze the state of `random` at build time: every reader would draw the
+  // same numbers. Re-seed it from the browser's entropy.
+  pyodide.runPython("import random\nrandom.seed()");
+  const evaluateJson = pyodide.pyimport("worksheet_engine.api").evaluate_json;
+  const smoke = JSON.parse(evaluateJson(SMOKE[0], SMOKE[1], null));
+  if (!smoke || smoke.slug !== SMOKE[0]) throw new Error("smoke check failed");
+  timings.engine = now();
+  return withEngineFiles(pyodide, evaluateJson, wheelURL);
+}
+
+/**
+ * The snapshot holds every module the build's warm-up imported, but not the engine's
+ * files (Pyodide's file system is not part of it). Unpacking the wheel costs ~0.1 s, so
+ * it happens only if a check fails for want of a file (a module imported lazily, say),
+ * and that check then runs again.
+ */
+function withEngineFiles(pyodide, evaluateJson, wheelURL) {
+  let unpacked = null;
+  const unpack = async () => {
+    const response = await fetch(wheelURL);
+    if (!response.ok) throw new Error(`HTTP ${response.status}`);
+    const site = pyodide.runPython("import site\nsite.getsitepackages()[0]");
+    pyodide.unpackArchive(await response.arrayBuffer(), "wheel", { extractDir: site });
+    pyodide.runPython("import importlib\nimportlib.invalidate_caches()");
+  };
+  return async (slug, json, today) => {
+    const out = evaluateJson(slug, json, today);
+    if (unpacked || !out.startsWith('{"error": {"code": "internal"')) return out;
+    unpacked = unpack().catch(() => {});
+    await unpacked;
+    return evaluateJson(slug, json, today);
+  };
+}
+
+/** Pyodide initialised from scratch, then the engine wheel through Pyodide's own loader. */
+async function plainBoot(loadPyodide, options) {
+  progress(25, "启动 Python");
+  const pyodide = await loadPyodide(options);
+  timings.python = now();
+  progress(80, "加载检查规则");
+  await pyodide.loadPackage("worksheet-engine", { messageCallback: () => {} });
+  timings.package = now();
+  const evaluateJson = pyodide.pyimport("worksheet_engine.api").evaluate_json;
+  timings.engine = now();
+  return evaluateJson;
 }
 
 let warmed = false;
@@ -121,9 +224,9 @@ let warmed = false;
 function warmUp(evaluate) {
   if (warmed) return;
   warmed = true;
-  setTimeout(() => {
+  setTimeout(async () => {
     try {
-      evaluate("smart", JSON.stringify({ goal_text: "本月底前把首次解决率从80%提升到85%。" }), null);
+      await evaluate(SMOKE[0], SMOKE[1], null);
     } catch {}
     timings.warm = now();
   }, 0);
@@ -132,22 +235,23 @@ function warmUp(evaluate) {
 self.onmessage = async (event) => {
   const { id, op, payload } = event.data || {};
   try {
-    if (op === "init") {
+    if (op === OP.INIT) {
       ready ??= boot(payload);
       const evaluate = await ready;
-      self.postMessage({ id, result: { state: "ready", timings } });
-      warmUp(evaluate);
-    } else if (op === "evaluate") {
+      progress(100, "就绪");
+      self.postMessage({ id, result: { state: "ready", ...bootInfo, timings } });
+      if (bootInfo.boot === BOOT.PLAIN) warmUp(evaluate);
+    } else if (op === OP.EVALUATE) {
       if (!ready) throw fault("not_started", "引擎尚未启动");
       const evaluate = await ready;
-      const out = JSON.parse(evaluate(payload.slug, payload.data_json, payload.today ?? null));
-      if (out && out.error) self.postMessage({ id, error: out.error });
-      else self.postMessage({ id, result: out });
+      // The result stays a JSON string: the page parses it (structured-cloning the
+      // parsed object would cost more than parsing it once on the other side).
+      self.postMessage({ id, json: await evaluate(payload.slug, payload.data_json, payload.today ?? null) });
     } else {
       throw fault("bad_op", `unknown op ${op}`);
     }
   } catch (err) {
-    if (op === "init") ready = null;
+    if (op === OP.INIT) ready = null;
     self.postMessage({
       id,
       error: { code: err.code || err.name || "error", message: String(err.message || err) },
