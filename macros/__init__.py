@@ -22,7 +22,7 @@ from typing import Any
 
 import pathspec
 
-from .forms import MODULES, MacroError, Settings, render_worksheet
+from .forms import MODULES, MacroError, Settings, fill_worksheet_nav, render_worksheet, worksheet_index
 from .runtime import (
     RuntimeMissing,
     SnapshotError,
@@ -75,6 +75,8 @@ def define_env(env: Any) -> None:
     settings = Settings.from_extra(env.conf.get("extra") or {})
     if settings.logo and not (Path(env.conf["docs_dir"]) / settings.logo).is_file():
         raise MacroError(f"extra.branding.logo: {settings.logo} not found under docs/ (put the file in docs/assets/)")
+    if env.conf.get("nav") and not fill_worksheet_nav(env.conf["nav"]):
+        raise MacroError("mkdocs.yml nav needs a section holding worksheets/index.md (the worksheet pages go there)")
     _apply_modules(env.conf, settings)
     env.variables["_ws_hidden_pages"] = settings.hidden_pages
     # The snapshot's Node process boots Pyodide now, gets the wheel once it is built, and
@@ -121,6 +123,11 @@ def define_env(env: Any) -> None:
         page = getattr(env, "page", None)
         where = getattr(getattr(page, "file", None), "src_path", "?")
         return render_worksheet(slug, where=where)
+
+    @env.macro
+    def worksheet_overview() -> str:
+        """The overview table of every listed worksheet, from the engine's definitions."""
+        return worksheet_index(Path(env.conf["docs_dir"]))
 
     @env.macro
     def course_info() -> str:

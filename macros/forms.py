@@ -11,21 +11,35 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
 from worksheet_engine.errors import UnknownWorksheetError
-from worksheet_engine.worksheets import get
+from worksheet_engine.model import MODULE_KEYS
+from worksheet_engine.worksheets import WORKSHEETS, get
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "overrides" / "fragments" / "worksheets"
 PYTHON_START = ("worksheet", "idle", "never")
-#: Course modules a trainer can show or hide (``extra.course.modules``), with the pages
-#: under docs/ that belong to each. Pages of a hidden module leave the navigation and
-#: the search index; they stay reachable by a direct link, so no link breaks.
-MODULES: dict[str, tuple[str, tuple[str, ...]]] = {
+#: Course modules a trainer can show or hide (``extra.course.modules``): their names and
+#: the course pages under docs/ that belong to each. A worksheet's page belongs to the
+#: module its definition names. Pages of a hidden module leave the navigation and the
+#: search index; they stay reachable by a direct link, so no link breaks.
+COURSE_PAGES: dict[str, tuple[str, tuple[str, ...]]] = {
     "intro": ("导入篇", ("lectures/00-intro.md",)),
-    "self": ("管理自我", ("lectures/01-learning.md", "lectures/02-swot.md", "worksheets/swot.md")),
-    "business": ("管理业务", ("lectures/03-goals.md", "lectures/04-review.md", "worksheets/smart.md",
-                          "worksheets/q10.md")),
+    "self": ("管理自我", ("lectures/01-learning.md", "lectures/02-swot.md")),
+    "business": ("管理业务", ("lectures/03-goals.md", "lectures/04-review.md")),
     "team": ("管理团队", ("lectures/05-communication.md", "lectures/06-coaching.md",
-                      "topics/performance-interview.md", "worksheets/grow.md")),
+                      "topics/performance-interview.md")),
 }
+assert tuple(COURSE_PAGES) == MODULE_KEYS
+
+
+def _module_pages() -> dict[str, tuple[str, tuple[str, ...]]]:
+    out = {}
+    for key, (name, pages) in COURSE_PAGES.items():
+        sheets = tuple(ws.page for ws in WORKSHEETS.values() if ws.module == key)
+        out[key] = (name, pages + sheets)
+    return out
+
+
+#: Every module's name and pages (course pages, then its worksheets' pages).
+MODULES = _module_pages()
 
 
 class MacroError(Exception):
@@ -126,4 +140,52 @@ def render_worksheet(slug: str, where: str = "?") -> str:
     except UnknownWorksheetError as exc:
         raise MacroError(f"{where}: worksheet({slug!r}) — {exc}") from None
     info = ws.to_info_dict()
-    return render("form.html", ws=info, definition_json=_definition_json(info))
+    catalog = {s: w.title for s, w in WORKSHEETS.items()}
+    return render("form.html", ws=info, definition_json=_definition_json(info),
+                  catalog_json=_definition_json(catalog))
+
+
+def worksheet_nav() -> list[dict[str, str]]:
+    """The nav entries of the listed worksheets, in the course's order (mkdocs.yml form)."""
+    return [{ws.title: ws.page} for ws in WORKSHEETS.values() if ws.listed]
+
+
+def _page_title(docs_dir: Path, page: str) -> str:
+    """A docs page's first ``# `` heading (its title in the nav), or its file name."""
+    try:
+        for line in (docs_dir / page).read_text(encoding="utf-8").splitlines():
+            if line.startswith("# "):
+                return line[2:].strip()
+    except OSError:
+        pass
+    return page
+
+
+def worksheet_index(docs_dir: Path) -> str:
+    """The overview table of docs/worksheets/index.md, from the definitions (Markdown)."""
+    from worksheet_engine.markdown import md_escape
+
+    rows = ["| 工作表 | 所属模块 | 对应课程 | 检查什么 |", "|---|---|---|---|"]
+    for ws in WORKSHEETS.values():
+        if not ws.listed:
+            continue
+        lecture = md_escape(_page_title(docs_dir, ws.lecture))
+        rows.append(f"| [{md_escape(ws.title)}]({ws.slug}.md) | {COURSE_PAGES[ws.module][0]} "
+                    f"| [{lecture}](../{ws.lecture}) | {md_escape(ws.summary)} |")
+    return "\n".join(rows) + "\n"
+
+
+def fill_worksheet_nav(nav: Any) -> bool:
+    """Append the worksheet pages to the nav section that holds ``worksheets/index.md``.
+
+    Returns False when no such section exists (the nav is then left as it is).
+    """
+    if isinstance(nav, list):
+        if any(isinstance(item, str) and item.lstrip("./") == "worksheets/index.md" for item in nav):
+            listed = {next(iter(i.values())) for i in nav if isinstance(i, dict) and len(i) == 1}
+            nav.extend(item for item in worksheet_nav() if next(iter(item.values())) not in listed)
+            return True
+        return any(fill_worksheet_nav(item) for item in nav)
+    if isinstance(nav, dict):
+        return any(fill_worksheet_nav(value) for value in nav.values())
+    return False

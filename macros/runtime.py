@@ -58,9 +58,11 @@ RUNTIME_FILES = {
 #: Served precompressed (.gz beside the original) for servers set up for it.
 GZIP_SUFFIXES = (".wasm", ".js", ".zip", ".json", ".whl", ".bin")
 PACKAGE_NAME = "worksheet-engine"
-#: The engine's subpackage of trainer tools (command line, class report, accuracy),
-#: which read files and never run in the browser: left out of the wheel.
-BROWSER_EXCLUDE_PACKAGES = frozenset({"tools"})
+#: Left out of the browser's wheel, by folder: the trainer tools (command line, class
+#: report, accuracy: file I/O, never run in the browser) and the JSON Schemas (documentation
+#: of the saved-data format); and the command-line entry point (``python -m``).
+BROWSER_EXCLUDE_DIRS = frozenset({"tools", "schemas"})
+BROWSER_EXCLUDE_TOP = frozenset({"__main__.py"})
 #: Where JS tools keep caches (`npm ci` clears it). Bytecode by Pyodide version and
 #: engine hash; snapshots by runtime + engine hash; .gz copies of big files by content.
 CACHE = ROOT / "node_modules" / ".cache"
@@ -252,9 +254,10 @@ def compile_bytecode(sources: list[tuple[str, bytes]], key: str) -> dict[str, by
 def engine_sources(engine_dir: Path = ENGINE_DIR) -> tuple[list[tuple[str, bytes]], str]:
     """The engine's files the browser gets, as ``(path in the wheel, bytes)``, and their hash.
 
-    Every module and data file of every subpackage ships, except the subpackages in
-    :data:`BROWSER_EXCLUDE_PACKAGES` (decided by folder, never by file name), byte-code
-    caches and hidden files.
+    Every module and data file of every subpackage ships, except the folders in
+    :data:`BROWSER_EXCLUDE_DIRS` (decided by folder, so a module moved into ``tools/``
+    leaves the browser and a new subpackage joins it), the entry point, byte-code caches
+    and hidden files.
     """
     root_name = engine_dir.name
     files: list[tuple[str, bytes]] = []
@@ -264,7 +267,7 @@ def engine_sources(engine_dir: Path = ENGINE_DIR) -> tuple[list[tuple[str, bytes
             continue
         if any(part.startswith(".") for part in rel.parts):
             continue
-        if len(rel.parts) > 1 and rel.parts[0] in BROWSER_EXCLUDE_PACKAGES:
+        if (len(rel.parts) > 1 and rel.parts[0] in BROWSER_EXCLUDE_DIRS) or rel.as_posix() in BROWSER_EXCLUDE_TOP:
             continue
         files.append((f"{root_name}/{rel.as_posix()}", path.read_bytes()))
     content_hash = hashlib.sha256(b"".join(n.encode() + b"\0" + d for n, d in files)).hexdigest()[:10]

@@ -6,7 +6,16 @@ calls ``evaluate_json`` so only JSON strings cross the Python/JS boundary.
 Common result keys (every worksheet): ``slug``, ``worksheet_version``, ``engine_version``,
 ``ok``, ``headline``, ``issues`` (list of ``{code, field, severity, message, suggestion}``),
 ``completion`` (0–1), ``report_md`` and ``report_html`` (escaped HTML of ``report_md``).
-Worksheets add their own keys (SMART: ``criteria``).
+
+The browser draws every result with one panel, from these optional generic keys:
+``figures`` (``[{key, label, value, hook?}]``: key figures such as a score or a level),
+``checks`` (``[{key, label, met: bool|None, reason, suggestion, hook?}]``: one verdict
+per criterion or box), ``rewrite`` (a suggested rewrite), ``charts`` (``[{title, svg}]``:
+SVG drawn by the engine) and ``links`` (``[{label, href}]``, href relative to the site
+root). ``hook`` maps extra ``data-ws-*`` attribute names to values. Worksheets may add
+their own keys too (SMART keeps ``criteria``).
+
+The worksheets are those of :data:`worksheet_engine.worksheets.WORKSHEETS`.
 
 Example::
 
@@ -22,26 +31,22 @@ from collections.abc import Mapping
 from typing import Any
 
 from . import __version__
+from .checks.goal import check_goal
+from .checks.questions import classify_question
 from .errors import EntryFormatError, WorksheetError
-from .model import coerce, completion
-from .render import to_html
+from .lang.values import parse_date
+from .markdown import to_html
+from .model import Context, coerce, completion, presence_issues
 from .worksheets import WORKSHEETS, get
 
-
-def _parse_today(today: _dt.date | str | None) -> _dt.date | None:
-    if today is None or isinstance(today, _dt.date):
-        return today
-    try:
-        return _dt.date.fromisoformat(str(today)[:10])
-    except ValueError:
-        return None
+__all__ = ["evaluate", "evaluate_json", "worksheet_info", "check_goal", "classify_question", "Context"]
 
 
 def evaluate(slug: str, data: Any, today: _dt.date | str | None = None) -> dict[str, Any]:
     """Check one worksheet entry.
 
     Args:
-        slug: the worksheet (``smart``, ``swot``, ``q10``, ``grow``).
+        slug: a worksheet slug (a key of ``WORKSHEETS``).
         data: the entry's field values; malformed data becomes issues, never an exception.
         today: the reader's local date, for relative deadlines (the engine reads no clock).
 
@@ -53,7 +58,9 @@ def evaluate(slug: str, data: Any, today: _dt.date | str | None = None) -> dict[
     """
     ws = get(slug)
     values, issues = coerce(ws, data)
-    result = dict(ws.evaluate({**values, "_today": _parse_today(today)}))
+    issues += presence_issues(ws, values)
+    ctx = Context(today=parse_date(today) if today else None, issues=tuple(issues))
+    result = dict(ws.evaluate(values, ctx))
     all_issues = [i.to_dict() for i in issues] + list(result.get("issues", []))
     result.update(
         slug=ws.slug,

@@ -25,7 +25,7 @@ from bench.server import StaticHandler, serve
 from macros import filter_nav
 from macros.forms import MODULES, MacroError, Settings
 from tests.sitebuild import REPO, build_site, free_port
-from worksheet_engine import cli
+from worksheet_engine.tools import cli
 
 from .conftest import SUB_PATH, wait_ready
 
@@ -79,7 +79,8 @@ def test_engine_wheel_carries_pyodide_bytecode(site_root: tuple[Path, int]) -> N
         folder, _, file = name.rpartition("/")
         assert f"{folder}/__pycache__/{file[:-3]}.cpython-{major}{minor}.pyc" in names, name
     # Command-line tools never run in the browser and stay out of its download.
-    assert "worksheet_engine/cli.py" not in names and "worksheet_engine/report.py" not in names
+    assert not [n for n in names if n.startswith("worksheet_engine/tools/")]
+    assert "worksheet_engine/checks/goal.py" in names and "worksheet_engine/lang/dates.py" in names
 
 
 # ---- servers that differ from http.server -------------------------------------------------------

@@ -115,7 +115,8 @@ def test_runtime_is_packaged_and_lock_matches_wheel(site: Path) -> None:
     with zipfile.ZipFile(wheel) as zf:
         names = set(zf.namelist())
     assert "worksheet_engine/api.py" in names
-    assert "worksheet_engine/smart.py" in names
+    assert "worksheet_engine/checks/goal.py" in names
+    assert not [n for n in names if n.startswith("worksheet_engine/tools/")]
     assert any(n.endswith(".dist-info/RECORD") for n in names)
 
 

@@ -9,7 +9,7 @@ import pytest
 from worksheet_engine import api
 from worksheet_engine.errors import UnknownWorksheetError
 from worksheet_engine.model import Field, Section, Worksheet, coerce
-from worksheet_engine.render import md_escape, md_table, to_html
+from worksheet_engine.markdown import md_escape, md_table, to_html
 from worksheet_engine.worksheets import WORKSHEETS
 
 

@@ -8,7 +8,7 @@ import pathlib
 
 import pytest
 
-from worksheet_engine.cli import main
+from worksheet_engine.tools.cli import main
 from worksheet_engine.smart import CRITERIA
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from worksheet_engine import cli, report
+from worksheet_engine.tools import class_report as report, cli
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "backups"
 SECRET_NAME = "王小明的私人目标"
@@ -139,13 +139,6 @@ def test_redact_replaces_quoted_fragments() -> None:
     assert report.redact("“服务质量”是抽象说法") == "“…”是抽象说法"
     assert report.redact("S2「太短」与 \"x\"") == "S2“…”与 “…”"
     assert report.redact("没有截止时间。") == "没有截止时间。"
-
-
-def test_minimal_reader_matches_on_simple_files() -> None:
-    text = backup(envelope("smart", {"goal_text": GOOD}, id="m1"))
-    assert report._load_backup_minimal(text)[0]["id"] == "m1"
-    with pytest.raises(report.EntryFormatError):
-        report._load_backup_minimal("[]")
 
 
 def test_every_shared_fixture_is_read_or_reported() -> None:

@@ -14,9 +14,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from worksheet_engine import schema
+from worksheet_engine.tools import backups as schema
 from worksheet_engine.errors import EntryFormatError, SchemaVersionError
-from worksheet_engine.schema import (
+from worksheet_engine.tools.backups import (
     BackupFormatError,
     is_iso_datetime,
     load_backup,

@@ -21,7 +21,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from worksheet_engine import api, dates, kpi, smart, textnorm
+from worksheet_engine import api
+from worksheet_engine.checks import goal as smart
+from worksheet_engine.lang import dates, kpi, normalize as textnorm
 from worksheet_engine.smart import CRITERIA, CRITERION_LABELS, check_goal
 
 T, F, N = True, False, None
@@ -768,10 +770,10 @@ def test_worksheet_shows_parsed_result_and_rewrite() -> None:
 
 # --------------------------------------------------------------------------- purity, robustness, speed
 
-_ENGINE = pathlib.Path(smart.__file__).resolve().parent
+_ENGINE = pathlib.Path(smart.__file__).resolve().parent.parent
 
 
-@pytest.mark.parametrize("module", ["smart.py", "dates.py", "kpi.py", "textnorm.py"])
+@pytest.mark.parametrize("module", ["checks/goal.py", "lang/dates.py", "lang/kpi.py", "lang/normalize.py"])
 def test_no_clock_and_no_tzdata(module: str) -> None:
     source = (_ENGINE / module).read_text(encoding="utf-8")
     assert "from __future__ import annotations" in source

@@ -12,7 +12,7 @@ import pathlib
 
 import pytest
 
-from worksheet_engine import accuracy
+from worksheet_engine.tools import accuracy
 from worksheet_engine.smart import CRITERIA
 
 DEV = pathlib.Path(__file__).resolve().parents[1] / "fixtures" / "eval" / "smart_dev.json"
@@ -67,7 +67,7 @@ def test_accuracy_command_defaults_and_grow(tmp_path: pathlib.Path) -> None:
     assert accuracy.main([], stdout=out) == 0
     text = out.getvalue()
     assert "SMART" in text and "| S 具体 |" in text
-    assert "GROW" in text  # scored, or skipped when worksheet_engine.grow is missing
+    assert "GROW" in text
 
 
 def test_accuracy_command_fails_below_minimum(tmp_path: pathlib.Path) -> None:
@@ -88,15 +88,3 @@ def test_accuracy_command_reports_unreadable_file(tmp_path: pathlib.Path) -> Non
     assert "读不了" in out.getvalue()
 
 
-def test_grow_is_skipped_gracefully_when_missing(monkeypatch: pytest.MonkeyPatch) -> None:
-    import importlib
-
-    real = importlib.import_module
-
-    def fake(name: str, *args: object) -> object:
-        if name.endswith(".grow"):
-            raise ModuleNotFoundError(name)
-        return real(name, *args)
-
-    monkeypatch.setattr(accuracy.importlib, "import_module", fake)
-    assert accuracy.grow_accuracy([{"text": "你怎么看？", "open": True}]) is None

@@ -1,30 +1,35 @@
-"""Registry of worksheets: ``WORKSHEETS[slug] -> Worksheet``. Duplicate slugs raise."""
+"""Registry of worksheets: ``WORKSHEETS[slug] -> Worksheet``, in the course's order.
+
+Every module in this package whose name does not start with ``_`` is a worksheet and
+must define ``DEFINITION``; nothing else registers it. A module without a definition,
+or two definitions with one slug, fail loudly at import.
+
+    >>> list(WORKSHEETS)[:2]
+    ['swot', 'smart']
+"""
 
 from __future__ import annotations
 
 import importlib
+import pkgutil
 
 from ..errors import UnknownWorksheetError
 from ..model import Worksheet
 
-#: Module names under this package, in the order the site lists them.
-_MODULES = ("swot", "smart", "q10", "grow")
-
 
 def _collect() -> dict[str, Worksheet]:
     found: dict[str, Worksheet] = {}
-    for name in _MODULES:
-        try:
-            module = importlib.import_module(f"{__name__}.{name}")
-        except ModuleNotFoundError as exc:  # a worksheet not written yet
-            if exc.name == f"{__name__}.{name}":
-                continue
-            raise
-        ws: Worksheet = module.DEFINITION
+    for info in pkgutil.iter_modules(__path__):
+        if info.name.startswith("_"):
+            continue
+        module = importlib.import_module(f"{__name__}.{info.name}")
+        ws = getattr(module, "DEFINITION", None)
+        if not isinstance(ws, Worksheet):
+            raise TypeError(f"{module.__name__} defines no DEFINITION = Worksheet(...)")
         if ws.slug in found:
-            raise ValueError(f"duplicate worksheet slug {ws.slug!r}")
+            raise ValueError(f"duplicate worksheet slug {ws.slug!r} ({module.__name__})")
         found[ws.slug] = ws
-    return found
+    return dict(sorted(found.items(), key=lambda item: (item[1].order, item[0])))
 
 
 WORKSHEETS: dict[str, Worksheet] = _collect()

@@ -21,14 +21,14 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from ..grow import STAGE_HINTS, STAGE_LABELS, STAGES, classify_question
-from ..model import Field, Section, Worksheet
-from ..render import md_escape, md_table
-from ..smart import CRITERION_LABELS as _SMART_LABELS
-from ._common import MET_TEXT as _MET_TEXT, SMART_MAX_CHARS as _SMART_MAX_CHARS
-from ._common import goal_criteria as _goal_criteria, issue as _issue, parse_date
-from ._common import rows_of as _rows, text_of as _text
-from ._common import short as _short_any
+from ..checks.questions import STAGE_HINTS, STAGE_LABELS, STAGES, classify_question
+from ..model import Context, Field, Missing, Section, Worksheet
+from ..markdown import md_escape, md_table
+from ..checks.goal import CRITERION_LABELS as _SMART_LABELS
+from ._shared import MET_TEXT as _MET_TEXT, SMART_MAX_CHARS as _SMART_MAX_CHARS
+from ._shared import goal_criteria as _goal_criteria, issue as _issue, parse_date
+from ._shared import rows_of as _rows, text_of as _text
+from ._shared import short as _short_any
 
 
 def _short(text: str, limit: int = 30) -> str:
@@ -56,9 +56,7 @@ def _check_questions(values: Mapping[str, Any], issues: list[dict[str, Any]]) ->
         rows = _rows(values, name)
         texts = [(i, _cell(r, "text")) for i, r in enumerate(rows)]
         texts = [(i, t) for i, t in texts if t]
-        if not texts:
-            issues.append(_issue("stage_no_questions", f"{STAGE_LABELS[stage]}阶段还没有准备问题。", name, "error",
-                                 STAGE_HINTS[stage]))
+        if not texts:  # the model reports the empty list (min_items)
             continue
         for i, text in texts:
             verdict = classify_question(text)
@@ -99,18 +97,6 @@ def _check_actions(values: Mapping[str, Any], meeting: _dt.date | None,
         support = _cell(row, "support")
         label = f"第 {i + 1} 条行动" + (f"“{_short(action, 20)}”" if action else "")
         due = parse_date(due_text)
-        if not action:
-            issues.append(_issue("action_no_text", f"{label}没有写要做什么。", f"actions.{i}.action", "error",
-                                 "写成一个看得见的动作，如“每天下班前重听 2 通重复来电”。"))
-        if not owner:
-            issues.append(_issue("action_no_owner", f"{label}没有负责人。", f"actions.{i}.owner", "error",
-                                 "写上由谁来做；辅导面谈里通常是员工本人。"))
-        if not due_text:
-            issues.append(_issue("action_no_due", f"{label}没有完成日期。", f"actions.{i}.due", "error",
-                                 "约定一个具体日期，如“12月15日前”。"))
-        elif due is None:
-            issues.append(_issue("bad_date", f"{label}的完成日期“{_short(due_text, 20)}”看不懂。", f"actions.{i}.due",
-                                 "error", "按 2026-12-15 的格式填写。"))
         if due and meeting and due < meeting:
             issues.append(_issue("action_before_meeting", f"{label}的完成日期早于面谈日期。", f"actions.{i}.due",
                                  "warning", "行动是面谈之后才开始的，请检查日期。"))
@@ -119,26 +105,17 @@ def _check_actions(values: Mapping[str, Any], meeting: _dt.date | None,
     return actions
 
 
-def evaluate(values: Mapping[str, Any]) -> dict[str, Any]:
+def evaluate(values: Mapping[str, Any], ctx: Context = Context()) -> dict[str, Any]:
     """Check one GROW coaching plan. Never raises; see the module docstring."""
     issues: list[dict[str, Any]] = []
     agent = _text(values, "agent_name")
     goal = _text(values, "goal_text")
     meeting_text = _text(values, "meeting_date")
     meeting = parse_date(meeting_text)
-    if meeting_text and meeting is None:
-        issues.append(_issue("bad_date", f"面谈日期“{_short(meeting_text, 20)}”看不懂。", "meeting_date", "error",
-                             "按 2026-12-01 的格式填写。"))
-    if not agent:
-        issues.append(_issue("required", "请写上被辅导的员工。", "agent_name", "warning",
-                             "例如：王芳（二组坐席）。"))
 
     criteria: dict[str, dict[str, Any]] = {}
-    if not goal:
-        issues.append(_issue("goal_missing", "还没有写辅导目标。", "goal_text", "error",
-                             "写清这次辅导要改善什么、改善到多少、什么时候之前，如“12月底前把 FCR 从 68% 提升到 75%”。"))
-    else:
-        criteria = _goal_criteria(goal, values.get("_today"))
+    if goal:
+        criteria = _goal_criteria(goal, ctx.today)
         if len(goal) > _SMART_MAX_CHARS:
             issues.append(_issue("goal_long", f"辅导目标有 {len(goal)} 个字，只按前 {_SMART_MAX_CHARS} 个字做了 SMART 检查。",
                                  "goal_text", "info", "目标写成一两句话即可，背景可以写在“面谈起因”里。"))
@@ -151,24 +128,11 @@ def evaluate(values: Mapping[str, Any]) -> dict[str, Any]:
     questions = _check_questions(values, issues)
 
     options = [(i, r) for i, r in enumerate(_rows(values, "options")) if _cell(r, "option")]
-    if len(options) < 2:
-        issues.append(_issue("options_too_few", f"只列了 {len(options)} 个方案；O 阶段至少要有 2 个可选方案。",
-                             "options", "error", "先和员工一起把可能的做法都摆出来，再挑选，如“还有呢？”"))
-
     actions = _check_actions(values, meeting, issues)
-    if not actions:
-        issues.append(_issue("actions_missing", "还没有行动计划。", "actions", "error",
-                             "W 阶段至少约定一条行动：做什么、谁负责、哪天完成。"))
 
     follow_text = _text(values, "follow_up_date")
     follow = parse_date(follow_text)
-    if not follow_text:
-        issues.append(_issue("follow_up_missing", "还没有约定跟进日期。", "follow_up_date", "error",
-                             "在面谈结束前约好下一次检查进度的日子。"))
-    elif follow is None:
-        issues.append(_issue("bad_date", f"跟进日期“{_short(follow_text, 20)}”看不懂。", "follow_up_date", "error",
-                             "按 2026-12-20 的格式填写。"))
-    else:
+    if follow is not None:  # missing or unreadable: reported by the model
         dues = [a for a in actions if a["_due"] is not None]
         later = [a for a in dues if a["_due"] > follow]
         if meeting and follow < meeting:
@@ -192,7 +156,7 @@ def evaluate(values: Mapping[str, Any]) -> dict[str, Any]:
             "open": sum(1 for q in questions if q["stage"] == s and q["open"])}
         for s in STAGES
     }
-    errors = sum(1 for i in issues if i["severity"] == "error")
+    errors = ctx.errors(issues)
     if errors:
         headline = f"还有 {errors} 处需要补充；已准备 {total} 个问题，其中 {n_open} 个是开放式。"
     else:
@@ -288,6 +252,8 @@ def _question_list(stage: str, name: str) -> Field:
         kind="list",
         item_fields=(Field("text", "问题", max_length=500, placeholder="用“什么、怎么、哪些”来提问"),),
         min_items=1,
+        missing=Missing(f"{STAGE_LABELS[stage]}阶段还没有准备问题。", code="stage_no_questions",
+                        suggestion=STAGE_HINTS[stage]),
         max_items=15,
         add_label="添加一个问题",
         help=STAGE_HINTS[stage] + " 每个问题都会被判断为开放式或封闭式。",
@@ -301,6 +267,9 @@ DEFINITION = Worksheet(
     description="按 G 目标、R 现状、O 方案、W 行动四步准备一次辅导面谈：检查目标是否 SMART、"
                 "每个问题是开放式还是封闭式，并核对行动计划和跟进日期。",
     lecture="lectures/06-coaching.md",
+    module="team",
+    order=40,
+    summary="各阶段的提问是否开放、方案是否不少于两个、行动计划与跟进日期是否落实",
     evaluate=evaluate,
     entry_label_field="agent_name",
     sections=(
@@ -309,6 +278,7 @@ DEFINITION = Worksheet(
             "面谈信息",
             (
                 Field("agent_name", "被辅导人", required=True, max_length=100,
+                      missing=Missing("请写上被辅导的员工。", severity="warning", suggestion="例如：王芳（二组坐席）。"),
                       placeholder="例如：王芳（二组坐席）", help="这次面谈要辅导的员工。"),
                 Field("coach_name", "辅导人", max_length=100, placeholder="例如：李娜（二组组长）"),
                 Field("period", "绩效周期", max_length=100, placeholder="例如：2026 年 11 月"),
@@ -322,6 +292,9 @@ DEFINITION = Worksheet(
             STAGE_LABELS["G"],
             (
                 Field("goal_text", "辅导目标", kind="textarea", required=True, max_length=2000,
+                      missing=Missing("还没有写辅导目标。", code="goal_missing",
+                                      suggestion="写清这次辅导要改善什么、改善到多少、什么时候之前，"
+                                                 "如“12月底前把 FCR 从 68% 提升到 75%”。"),
                       placeholder="例如：12 月 31 日前，把一次解决率（FCR）从 68% 提升到 75%。",
                       help="这次辅导希望员工达成的改进，按 SMART 写：什么指标、从多少到多少、什么时候之前。"
                            "最好由员工自己说出来。"),
@@ -353,6 +326,8 @@ DEFINITION = Worksheet(
                         Field("cons", "顾虑或代价", max_length=300),
                     ),
                     min_items=2,
+                    missing=Missing("只列了 {count} 个方案；O 阶段至少要有 {min} 个可选方案。", code="options_too_few",
+                                    suggestion="先和员工一起把可能的做法都摆出来，再挑选，如“还有呢？”"),
                     max_items=10,
                     add_label="添加一个方案",
                     help="至少两个可选方案，最好由员工提出；先求多，再比较利弊。",
@@ -371,17 +346,28 @@ DEFINITION = Worksheet(
                     "行动计划",
                     kind="list",
                     item_fields=(
-                        Field("action", "行动", max_length=300, placeholder="例如：每天下班前重听 2 通重复来电"),
-                        Field("owner", "负责人", max_length=100),
-                        Field("due", "完成日期", kind="date"),
+                        Field("action", "行动", max_length=300, placeholder="例如：每天下班前重听 2 通重复来电",
+                              required=True,
+                              missing=Missing("第 {row} 条行动没有写要做什么。", code="action_no_text",
+                                              suggestion="写成一个看得见的动作，如“每天下班前重听 2 通重复来电”。")),
+                        Field("owner", "负责人", max_length=100, required=True,
+                              missing=Missing("第 {row} 条行动没有负责人。", code="action_no_owner",
+                                              suggestion="写上由谁来做；辅导面谈里通常是员工本人。")),
+                        Field("due", "完成日期", kind="date", required=True,
+                              missing=Missing("第 {row} 条行动没有完成日期。", code="action_no_due",
+                                              suggestion="约定一个具体日期，如“12月15日前”。")),
                         Field("support", "需要的支持", max_length=300),
                     ),
                     min_items=1,
+                    missing=Missing("还没有行动计划。", code="actions_missing",
+                                    suggestion="W 阶段至少约定一条行动：做什么、谁负责、哪天完成。"),
                     max_items=10,
                     add_label="添加一条行动",
                     help="每条行动都要有负责人和完成日期。",
                 ),
                 Field("follow_up_date", "跟进日期", kind="date", required=True,
+                      missing=Missing("还没有约定跟进日期。", code="follow_up_missing",
+                                      suggestion="在面谈结束前约好下一次检查进度的日子。"),
                       help="约好哪天一起检查进度；应在行动的完成日期之后（或约多次跟进）。"),
                 Field("follow_up_way", "跟进方式", max_length=300,
                       placeholder="例如：12 月 22 日下午 15 分钟一对一，对照数据看进展"),

@@ -29,13 +29,13 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from ..model import Field, Section, Worksheet
-from ..render import md_escape, md_table
-from ..smart import CRITERION_LABELS as _SMART_LABELS
-from ._common import MET_TEXT as _MET_TEXT, SMART_MAX_CHARS as _SMART_MAX_CHARS
-from ._common import goal_criteria as _goal_criteria, issue as _issue, parse_date
-from ._common import rows_of as _rows, text_of as _text
-from ._common import short as _short_any
+from ..model import Context, Field, Missing, Section, Worksheet
+from ..markdown import md_escape, md_table
+from ..checks.goal import CRITERION_LABELS as _SMART_LABELS
+from ._shared import MET_TEXT as _MET_TEXT, SMART_MAX_CHARS as _SMART_MAX_CHARS
+from ._shared import goal_criteria as _goal_criteria, issue as _issue, parse_date
+from ._shared import rows_of as _rows, text_of as _text
+from ._shared import short as _short_any
 
 
 def _short(text: str, limit: int = 24) -> str:
@@ -45,7 +45,7 @@ _kpi: Any
 _normalize: Any
 try:
     from .. import kpi as _kpi
-    from ..textnorm import normalize as _normalize
+    from ..lang.normalize import normalize as _normalize
 except ImportError:  # the shared vocabulary is optional here
     _kpi = _normalize = None
 
@@ -282,25 +282,17 @@ _CELL_LIMIT = 120
 
 
 
-def evaluate(values: Mapping[str, Any]) -> dict[str, Any]:
+def evaluate(values: Mapping[str, Any], ctx: Context = Context()) -> dict[str, Any]:
     """Check one Q10 review and write the 复盘文档. Never raises."""
     issues: list[dict[str, Any]] = []
     review_text = _text(values, "review_date")
     review = parse_date(review_text)
-    if review_text and review is None:
-        issues.append(_issue("bad_date", f"复盘日期“{_short(review_text, 20)}”看不懂。", "review_date", "error",
-                             "按 2026-07-05 的格式填写。"))
-    if not _text(values, "title"):
-        issues.append(_issue("required", "请写上复盘的主题。", "title", "warning", "例如：618 大促二组服务水平复盘。"))
 
     # Step 1 回顾目标
     goal = _text(values, "q1_goal")
     criteria: dict[str, dict[str, Any]] = {}
-    if not goal:
-        issues.append(_issue("goal_missing", "还没有写当初的目标（Q1）。", "q1_goal", "error",
-                             "把当时书面定下的目标原样写下来，包括指标、目标值和期限。"))
-    else:
-        criteria = _goal_criteria(goal, values.get("_today"))
+    if goal:
+        criteria = _goal_criteria(goal, ctx.today)
         if len(goal) > _SMART_MAX_CHARS:
             issues.append(_issue("goal_long", f"Q1 有 {len(goal)} 个字，只按前 {_SMART_MAX_CHARS} 个字做了 SMART 检查。",
                                  "q1_goal", "info", "目标写成一两句话即可，计划和假设写在 Q2。"))
@@ -364,12 +356,7 @@ def evaluate(values: Mapping[str, Any]) -> dict[str, Any]:
     causes = []
     for i, row in enumerate(_rows(values, "q6_causes")):
         cause, tag = _cell(row, "cause"), _cell(row, "control")
-        if not cause:
-            issues.append(_issue("cause_no_text", f"第 {i + 1} 条原因没有内容。", f"q6_causes.{i}.cause", "error"))
-        if tag not in ("可控", "半可控", "不可控"):
-            issues.append(_issue("cause_untagged", f"原因“{_short(cause)}”还没标可控程度。", f"q6_causes.{i}.control",
-                                 "error", "选可控、半可控或不可控：团队自己能改的是可控，要别人配合的是半可控。"))
-            tag = ""
+        # An empty or invalid cell is reported by the model (required cells, select options).
         m = _BLAME.search(cause)
         if m:
             issues.append(_issue("cause_blames_person", f"原因“{_short(cause)}”在指责人（“{m.group(0)}”）。",
@@ -377,10 +364,7 @@ def evaluate(values: Mapping[str, Any]) -> dict[str, Any]:
                                  "对事不对人：写清是哪个环节、哪项安排出了问题，如“交接没有清单”。"))
         causes.append({"cause": cause, "control": tag})
     tagged = [c for c in causes if c["control"]]
-    if not causes:
-        issues.append(_issue("causes_missing", "Q6 还没有列出原因。", "q6_causes", "error",
-                             "对每个差距追问几个“为什么”，直到找到能采取行动的原因。"))
-    elif tagged and all(c["control"] == "不可控" for c in tagged):
+    if tagged and all(c["control"] == "不可控" for c in tagged):
         issues.append(_issue("causes_all_external", "所有原因都标成了“不可控”，复盘就带不来任何改变。", "q6_causes",
                              "warning", "再追问一层：面对这些外部变化，我们自己哪一步可以做得不同？"))
     elif tagged and not any(c["control"] == "可控" for c in tagged):
@@ -412,9 +396,6 @@ def evaluate(values: Mapping[str, Any]) -> dict[str, Any]:
         elif verdict["vague"]:
             issues.append(_issue("lesson_vague", f"“{_short(text)}”{verdict['reason']}。", path, "info",
                                  "补上条件和具体做法，如“预计进线高于平时 30% 时，用餐分三批错峰”。"))
-    if not lessons:
-        issues.append(_issue("lessons_missing", "Q9 还没有提炼出规律。", "q9_lessons", "error",
-                             "每条写成下次能直接照做的规则。"))
 
     # Step 6 形成文档
     actions = []
@@ -423,17 +404,6 @@ def evaluate(values: Mapping[str, Any]) -> dict[str, Any]:
         support = _cell(row, "support")
         label = f"第 {i + 1} 条行动" + (f"“{_short(action, 20)}”" if action else "")
         due = parse_date(due_text)
-        for key, code, missing, hint in (
-            ("action", "action_no_text", "没有写要做什么", "写成一个看得见的动作。"),
-            ("owner", "action_no_owner", "没有责任人", "写一个具体的人，不要写“全组”。"),
-            ("due", "action_no_due", "没有完成日期", "写一个具体日期。"),
-            ("measure", "action_no_measure", "没有衡量标准", "写清怎样算完成，如“回测误差不超过 10%”。"),
-        ):
-            if not _cell(row, key):
-                issues.append(_issue(code, f"{label}{missing}。", f"q10_actions.{i}.{key}", "error", hint))
-        if due_text and due is None:
-            issues.append(_issue("bad_date", f"{label}的完成日期“{_short(due_text, 20)}”看不懂。",
-                                 f"q10_actions.{i}.due", "error", "按 2026-07-31 的格式填写。"))
         if due and review and due < review:
             issues.append(_issue("action_before_review", f"{label}的完成日期早于复盘日期。", f"q10_actions.{i}.due",
                                  "warning", "行动是复盘之后才开始的，请检查日期。"))
@@ -442,11 +412,8 @@ def evaluate(values: Mapping[str, Any]) -> dict[str, Any]:
                                  "换成具体动作加数字标准，如“7 月 31 日前建立知识库紧急发布通道，规则变更后 4 小时内上线”。"))
         actions.append({"action": action, "owner": owner, "due": due.isoformat() if due else due_text,
                         "measure": measure, "support": support})
-    if not actions:
-        issues.append(_issue("actions_missing", "Q10 还没有行动清单。", "q10_actions", "error",
-                             "至少一条：谁、哪天前、做什么、怎样算做到。"))
 
-    errors = sum(1 for i in issues if i["severity"] == "error")
+    errors = ctx.errors(issues)
     if gap:
         gap_line = f"{metric or '指标'}：{gap['text']}"
     else:
@@ -572,6 +539,9 @@ DEFINITION = Worksheet(
     description="用十个问题走完复盘六步：回顾目标、叙述过程、评估结果、分析原因、推演规律、形成文档。"
                 "自动计算差距，检查原因标注、规律写法和行动清单，并生成复盘文档与复盘思维梳理表。",
     lecture="lectures/04-review.md",
+    module="business",
+    order=30,
+    summary="目标与结果的差距、原因是否分了可控程度、经验是否只是复述、行动是否有人有期限有衡量",
     evaluate=evaluate,
     entry_label_field="title",
     sections=(
@@ -580,6 +550,7 @@ DEFINITION = Worksheet(
             "复盘信息",
             (
                 Field("title", "复盘主题", required=True, max_length=200,
+                      missing=Missing("请写上复盘的主题。", severity="warning", suggestion="例如：618 大促二组服务水平复盘。"),
                       placeholder="例如：618 大促二组服务水平复盘"),
                 Field("period", "复盘周期", max_length=100, placeholder="例如：2026 年 6 月 1 日—20 日"),
                 Field("review_date", "复盘日期", kind="date"),
@@ -591,6 +562,8 @@ DEFINITION = Worksheet(
             "第一步 回顾目标",
             (
                 Field("q1_goal", "Q1 当初定的目标是什么？用什么衡量，截止到哪天？", kind="textarea", required=True,
+                      missing=Missing("还没有写当初的目标（Q1）。", code="goal_missing",
+                                      suggestion="把当时书面定下的目标原样写下来，包括指标、目标值和期限。"),
                       max_length=4000, placeholder="例如：6 月 1 日至 20 日大促期间，服务水平 80/20 达成率不低于 80%。",
                       help="照当初的书面记录写，不要用结果倒推目标。会用 SMART 检查是否清楚。"),
                 Field("q2_plan", "Q2 当时是怎么计划的？依据了哪些关键假设？", kind="textarea", max_length=4000,
@@ -646,10 +619,16 @@ DEFINITION = Worksheet(
                     "Q6 差距背后的根本原因有哪些？哪些是我们能控制的？",
                     kind="list",
                     item_fields=(
-                        Field("cause", "原因", max_length=500, placeholder="对事不对人，追问到能采取行动为止"),
-                        Field("control", "可控程度", kind="select", options=_TAGS, required=True),
+                        Field("cause", "原因", max_length=500, placeholder="对事不对人，追问到能采取行动为止",
+                              required=True, missing=Missing("第 {row} 条原因没有内容。", code="cause_no_text")),
+                        Field("control", "可控程度", kind="select", options=_TAGS, required=True,
+                              missing=Missing("第 {row} 条原因还没标可控程度。", code="cause_untagged",
+                                              suggestion="选可控、半可控或不可控：团队自己能改的是可控，"
+                                                         "要别人配合的是半可控。")),
                     ),
                     min_items=1,
+                    missing=Missing("Q6 还没有列出原因。", code="causes_missing",
+                                    suggestion="对每个差距追问几个“为什么”，直到找到能采取行动的原因。"),
                     max_items=20,
                     add_label="添加一条原因",
                     help="每条原因都要标注：可控（团队自己能改）、半可控（需要别人配合）、不可控（只能应对）。",
@@ -670,6 +649,8 @@ DEFINITION = Worksheet(
                     item_fields=(Field("lesson", "规律", max_length=500,
                                        placeholder="例如：凡是平台规则变更，生效前知识库必须同步上线"),),
                     min_items=1,
+                    missing=Missing("Q9 还没有提炼出规律。", code="lessons_missing",
+                                    suggestion="每条写成下次能直接照做的规则。"),
                     max_items=15,
                     add_label="添加一条规律",
                     help="写成“当……时，就……”“凡是……，必须……”，不要只是把发生的事再说一遍。",
@@ -685,14 +666,24 @@ DEFINITION = Worksheet(
                     "Q10 接下来谁、在哪天之前、做什么？需要谁支持？",
                     kind="list",
                     item_fields=(
-                        Field("action", "行动", max_length=300, required=True),
-                        Field("owner", "责任人", max_length=100, required=True),
-                        Field("due", "完成时间", kind="date", required=True),
+                        Field("action", "行动", max_length=300, required=True,
+                              missing=Missing("第 {row} 条行动没有写要做什么。", code="action_no_text",
+                                              suggestion="写成一个看得见的动作。")),
+                        Field("owner", "责任人", max_length=100, required=True,
+                              missing=Missing("第 {row} 条行动没有责任人。", code="action_no_owner",
+                                              suggestion="写一个具体的人，不要写“全组”。")),
+                        Field("due", "完成时间", kind="date", required=True,
+                              missing=Missing("第 {row} 条行动没有完成日期。", code="action_no_due",
+                                              suggestion="写一个具体日期。")),
                         Field("measure", "衡量标准", max_length=300, required=True,
-                              placeholder="怎样算做到"),
+                              placeholder="怎样算做到",
+                              missing=Missing("第 {row} 条行动没有衡量标准。", code="action_no_measure",
+                                              suggestion="写清怎样算完成，如“回测误差不超过 10%”。")),
                         Field("support", "需要的支持", max_length=300),
                     ),
                     min_items=1,
+                    missing=Missing("Q10 还没有行动清单。", code="actions_missing",
+                                    suggestion="至少一条：谁、哪天前、做什么、怎样算做到。"),
                     max_items=15,
                     add_label="添加一条行动",
                     help="每条行动都要有责任人、完成时间和衡量标准。",

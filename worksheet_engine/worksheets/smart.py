@@ -5,24 +5,21 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from ..model import Field, Issue, Section, Worksheet
-from ..render import md_escape, md_table
-from ..smart import CRITERIA, CRITERION_LABELS, check_goal
-from ._common import MET_TEXT as _MET_TEXT
+from ..model import Context, Field, Missing, Section, Worksheet
+from ..markdown import md_escape, md_table
+from ..checks.goal import CRITERIA, CRITERION_LABELS, check_goal
+from ._shared import MET_TEXT as _MET_TEXT
 
 
 
-def evaluate(values: Mapping[str, Any]) -> dict[str, Any]:
+def evaluate(values: Mapping[str, Any], ctx: Context = Context()) -> dict[str, Any]:
+    """Check one SMART goal: the five criteria, what was understood, a rewrite and the report."""
     goal = str(values.get("goal_text") or "").strip()
     issues: list[dict[str, Any]] = []
-    if not goal:
-        issues.append(
-            Issue("required", "请先写下一个目标。", field="goal_text", severity="error",
-                  suggestion="例如：本季度末前，将团队 CSAT 从 85% 提升到 92%。").to_dict()
-        )
+    if not goal:  # the model reports the empty required field
         return {"ok": False, "headline": "还没有目标可检查。", "issues": issues, "criteria": {},
-                "report_md": ""}
-    check = check_goal(goal, today=values.get("_today"))
+                "checks": [], "report_md": ""}
+    check = check_goal(goal, today=ctx.today)
     criteria = {k: {**check["criteria"][k], "label": CRITERION_LABELS[k]} for k in CRITERIA}
     issues.extend(check.get("issues", []))
     met = sum(1 for k in CRITERIA if criteria[k]["met"] is True)
@@ -61,6 +58,7 @@ def evaluate(values: Mapping[str, Any]) -> dict[str, Any]:
         "headline": headline,
         "issues": issues,
         "criteria": criteria,
+        "checks": [{"key": k, **criteria[k]} for k in CRITERIA],
         "rewrite": check.get("rewrite", ""),
         "parsed": check.get("parsed", {}),
         "report_md": "\n".join(lines),
@@ -112,8 +110,11 @@ DEFINITION = Worksheet(
     slug="smart",
     version=1,
     title="SMART 目标检查",
-    description="写下一个团队目标，Python 逐条检查 S 具体、M 可衡量、A 可实现、R 相关、T 有时限，并给出改写建议。",
+    description="写下一个团队目标，逐条检查 S 具体、M 可衡量、A 可实现、R 相关、T 有时限，并给出改写建议。",
     lecture="lectures/03-goals.md",
+    module="business",
+    order=20,
+    summary="具体、可衡量、可实现、相关、有时限五项，附改写建议",
     evaluate=evaluate,
     entry_label_field="owner",
     sections=(
@@ -122,6 +123,7 @@ DEFINITION = Worksheet(
             "目标",
             (
                 Field("goal_text", "目标陈述", kind="textarea", required=True, max_length=20000,
+                      missing=Missing("请先写下一个目标。", suggestion="例如：本季度末前，将团队 CSAT 从 85% 提升到 92%。"),
                       placeholder="例如：本季度末前，将团队 CSAT 从 85% 提升到 92%。",
                       help="一句话写清：什么指标、从多少到多少、什么时候之前。"),
                 Field("owner", "责任人", placeholder="例如：张三（二组组长）", max_length=200,

@@ -30,9 +30,9 @@ from collections.abc import Mapping
 from difflib import SequenceMatcher
 from typing import Any
 
-from ..model import Field, Issue, Section, Worksheet
-from ..render import md_escape, md_table
-from ._common import rows_of as _rows
+from ..model import Context, Field, Issue, Missing, Section, Worksheet
+from ..markdown import md_escape, md_table
+from ._shared import rows_of as _rows
 
 # --------------------------------------------------------------------------------------
 # Quadrants and TOWS cells
@@ -423,15 +423,7 @@ def _check_items(items: dict[str, list[dict[str, Any]]], issues: list[dict[str, 
     for q in QUADRANT_ORDER:
         name, zh, internal = QUADRANTS[q]
         rows = items[q]
-        if len(rows) < MIN_ITEMS:
-            issues.append(_issue(
-                "quadrant_too_few",
-                (f"“{q} {zh}”只有 {len(rows)} 条" if rows else f"“{q} {zh}”还是空的")
-                + f"，至少写 {MIN_ITEMS} 条才便于交叉分析。",
-                name,
-                suggestion=_FEW_HINT[q],
-            ))
-        elif len(rows) > MAX_ITEMS_ADVISED:
+        if len(rows) > MAX_ITEMS_ADVISED:  # too few: the model checks min_items
             issues.append(_issue(
                 "quadrant_too_many",
                 f"“{q} {zh}”有 {len(rows)} 条，超过 {MAX_ITEMS_ADVISED} 条会分散注意力。",
@@ -644,7 +636,7 @@ def _home_cells(q: str, current: str) -> str:
     return "/".join(f"{c} {CELLS[c][1]}" for c in homes)
 
 
-def evaluate(values: Mapping[str, Any]) -> dict[str, Any]:
+def evaluate(values: Mapping[str, Any], ctx: Context = Context()) -> dict[str, Any]:
     """Check one SWOT entry (values as produced by :func:`worksheet_engine.model.coerce`)."""
     if not isinstance(values, Mapping):
         values = {}
@@ -655,16 +647,11 @@ def evaluate(values: Mapping[str, Any]) -> dict[str, Any]:
     total_items = sum(len(items[q]) for q in QUADRANT_ORDER)
     total_strats = sum(len(cells[c]) for c in CELL_ORDER)
 
-    if not context and not total_items and not total_strats:
-        issues.append(_issue("required", "请先写下这次扫描的对象和目的。", "context", severity="error",
-                             suggestion="例如：我作为客服二组主管的下一年。"))
+    if not context and not total_items and not total_strats:  # the model asks for the context
         return {
             "ok": False, "headline": "还没有内容可检查。", "issues": issues, "items": items,
             "strategies": [], "ranking": [], "balance": _balance(items), "report_md": "",
         }
-    if not context:
-        issues.append(_issue("required", "请写下这次扫描的对象和目的。", "context", severity="error",
-                             suggestion="例如：我作为客服二组主管的下一年；范围不同，优劣势也不同。"))
 
     _check_items(items, issues)
     strategies = _check_strategies(items, cells, issues)
@@ -676,8 +663,9 @@ def evaluate(values: Mapping[str, Any]) -> dict[str, Any]:
             item.pop("_n", None)
             item.pop("_ne", None)
 
-    errors = sum(1 for i in issues if i["severity"] == "error")
-    warnings = sum(1 for i in issues if i["severity"] == "warning")
+    everything = [i.to_dict() for i in ctx.issues] + issues  # the model's issues count too
+    errors = ctx.errors(issues)
+    warnings = sum(1 for i in everything if i["severity"] == "warning")
     ok = not errors and not warnings
     headline = f"{total_items} 条 SWOT 因素、{total_strats} 条交叉策略；"
     if ok:
@@ -695,7 +683,7 @@ def evaluate(values: Mapping[str, Any]) -> dict[str, Any]:
         "strategies": strategies,
         "ranking": ranked,
         "balance": balance,
-        "report_md": _report(context, items, strategies, ranking, balance, issues),
+        "report_md": _report(context, items, strategies, ranking, balance, everything),
     }
 
 
@@ -799,6 +787,8 @@ def _quadrant_field(q: str, help_text: str, placeholder: str, evidence_placehold
         help=help_text,
         item_fields=_item_fields(zh, placeholder, evidence_placeholder),
         min_items=MIN_ITEMS,
+        missing=Missing("“{label}”只有 {count} 条，至少写 {min} 条才便于交叉分析。", code="quadrant_too_few",
+                        severity="warning", suggestion=_FEW_HINT[q]),
         max_items=12,
         add_label=f"添加一条{zh}",
     )
@@ -822,8 +812,11 @@ DEFINITION = Worksheet(
     version=1,
     title="SWOT 自我扫描",
     description="列出您作为客服管理者的优势、劣势、机会和威胁，再用 TOWS 交叉矩阵配对出四类策略；"
-                "Python 会检查内外因素是否放错、条目是否具体、策略是否真正对应条目，并给策略排出优先级。",
+                "会检查内外因素是否放错、条目是否具体、策略是否真正对应条目，并给策略排出优先级。",
     lecture="lectures/02-swot.md",
+    module="self",
+    order=10,
+    summary="四个象限是否充实、内外因素是否放错、TOWS 策略是否真正引用了优势/劣势与机会/威胁",
     evaluate=evaluate,
     entry_label_field="context",
     sections=(
@@ -832,6 +825,8 @@ DEFINITION = Worksheet(
             "扫描对象",
             (
                 Field("context", "扫描对象和目的", kind="textarea", required=True, max_length=1000,
+                      missing=Missing("请写下这次扫描的对象和目的。",
+                                      suggestion="例如：我作为客服二组主管的下一年；范围不同，优劣势也不同。"),
                       placeholder="例如：我作为客服二组主管的下一年",
                       help="写清是谁、在什么岗位、看多长时间；范围不同，优劣势也不同。"),
             ),

@@ -16,9 +16,9 @@ from pathlib import Path
 from collections.abc import Sequence
 from typing import Any, TextIO
 
-from . import api
-from .errors import EntryFormatError, WorksheetError
-from .smart import check_goal
+from .. import api
+from ..checks.goal import check_goal
+from ..errors import EntryFormatError, WorksheetError
 
 
 def _date(text: str) -> _dt.date:
@@ -53,7 +53,7 @@ def _report(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     import datetime
     from pathlib import Path
 
-    from . import report
+    from . import class_report as report
 
     sources = []
     for name in args.files:

@@ -58,7 +58,7 @@ def issue(code: str, message: str, field: str | None = None, severity: str = "wa
 
 def goal_criteria(goal: str, today: Any) -> dict[str, dict[str, Any]]:
     """SMART verdicts for a goal embedded in another worksheet; ``{}`` if the checker fails."""
-    from ..smart import check_goal
+    from ..checks.goal import check_goal
 
     try:
         raw = check_goal(goal[:SMART_MAX_CHARS], today if isinstance(today, _dt.date) else None)["criteria"]

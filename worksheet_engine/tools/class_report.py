@@ -39,14 +39,12 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from . import api
-from .errors import EntryFormatError
-from .worksheets import WORKSHEETS
+from .. import api
+from ..errors import EntryFormatError
+from ..markdown import md_escape
+from ..worksheets import WORKSHEETS
 
-try:  # the shared reader (same rules as the browser's import)
-    from .schema import load_backup as _load_backup
-except ImportError:  # pragma: no cover - only while schema.py does not exist yet
-    _load_backup = None
+from .backups import load_backup as _load_backup
 
 __all__ = [
     "SourceFile",
@@ -170,29 +168,10 @@ class ClassReport:
 # ---- reading --------------------------------------------------------------------------------------
 
 
-def _load_backup_minimal(text: str) -> list[dict[str, Any]]:
-    """Fallback reader (used only if worksheet_engine.schema is missing)."""
-    try:
-        doc = json.loads(text.lstrip("\ufeff"))
-    except ValueError:
-        raise EntryFormatError("文件不是有效的 JSON：可能不完整（被截断）或已损坏。") from None
-    if isinstance(doc, dict) and doc.get("format") == "worksheet-backup" and isinstance(doc.get("entries"), list):
-        raw = doc["entries"]
-    elif isinstance(doc, dict) and doc.get("format") == "worksheet-entry":
-        raw = [doc]
-    else:
-        raise EntryFormatError("这不是本站导出的备份文件（缺少 format 标记 worksheet-backup）。")
-    for i, env in enumerate(raw):
-        if not (isinstance(env, dict) and isinstance(env.get("worksheet"), str) and isinstance(env.get("data"), dict)):
-            raise EntryFormatError(f"第 {i + 1} 个条目无法读取。")
-    return raw
-
-
 def load_file(name: str, text: str) -> SourceFile:
     """Read one backup file's text; a bad file becomes a SourceFile with ``error`` set."""
-    reader = _load_backup or _load_backup_minimal
     try:
-        entries = reader(text)
+        entries = _load_backup(text)
     except EntryFormatError as exc:
         return SourceFile(name=name, error=str(exc))
     return SourceFile(name=name, entries=tuple(entries))
@@ -345,11 +324,6 @@ def _pct(value: float | None) -> str:
     return "—" if value is None else f"{value * 100:.0f}%"
 
 
-def _cell(text: str) -> str:
-    """Text safe inside a Markdown table cell (one line, no table breaks, no raw HTML)."""
-    return " ".join(str(text).split()).replace("|", "\\|").replace("<", "&lt;").replace(">", "&gt;")
-
-
 def _field_label(slug: str, name: str) -> str:
     for f in WORKSHEETS[slug].fields:
         if f.name == name:
@@ -384,7 +358,7 @@ def render_markdown(rep: ClassReport, generated: str = "") -> str:
                 "| 文件 | " + " | ".join(rep.worksheets[s].title for s in slugs) + " |",
                 "|---|" + "---:|" * len(slugs)]
         for fname, done in rep.per_file.items():
-            out.append(f"| {_cell(fname)} | " + " | ".join(_pct(done.get(s)) for s in slugs) + " |")
+            out.append(f"| {md_escape(fname)} | " + " | ".join(_pct(done.get(s)) for s in slugs) + " |")
 
     out += ["", "## SMART 目标：各项达标率", ""]
     if rep.criteria:
@@ -400,23 +374,23 @@ def render_markdown(rep: ClassReport, generated: str = "") -> str:
         out += ["| # | 工作表 | 栏目 | 问题代码 | 条目数 | 学员数 | 说明（示例） |", "|---:|---|---|---|---:|---:|---|"]
         for i, st in enumerate(rep.issues[:TOP_ISSUES], 1):
             out.append(
-                f"| {i} | {rep.worksheets[st.worksheet].title} | {_cell(_field_label(st.worksheet, st.field))} | "
-                f"`{st.code}` | {st.entries} | {len(st.files)} | {_cell(st.description)} |")
+                f"| {i} | {rep.worksheets[st.worksheet].title} | {md_escape(_field_label(st.worksheet, st.field))} | "
+                f"`{st.code}` | {st.entries} | {len(st.files)} | {md_escape(st.description)} |")
     else:
         out.append("没有发现问题。")
 
     if bad:
         out += ["", "## 无法读取的文件", ""]
-        out += [f"- {_cell(f.name)}：{_cell(f.error)}" for f in bad]
+        out += [f"- {md_escape(f.name)}：{md_escape(f.error)}" for f in bad]
 
     if rep.include_text and rep.rows:
         out += ["", "## 条目原文", ""]
         for row in rep.rows:
             title = rep.worksheets[row.worksheet].title
-            out += [f"### {_cell(row.file)} · {title} · {_cell(row.name) or '（未命名）'}", ""]
-            out += [f"- **{_cell(label)}**：{_cell(text)}" for label, text in row.texts] or ["- （空）"]
+            out += [f"### {md_escape(row.file)} · {title} · {md_escape(row.name) or '（未命名）'}", ""]
+            out += [f"- **{md_escape(label)}**：{md_escape(text)}" for label, text in row.texts] or ["- （空）"]
             if row.messages:
-                out += ["", "检查提示："] + [f"- {_cell(m)}" for m in row.messages]
+                out += ["", "检查提示："] + [f"- {md_escape(m)}" for m in row.messages]
             out.append("")
     return "\n".join(out).rstrip() + "\n"
 

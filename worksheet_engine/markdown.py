@@ -4,10 +4,18 @@ Reports are written in a deliberately small Markdown subset (headings, paragraph
 ``-`` lists, pipe tables, ``**bold**``). The renderer escapes *everything* first, so
 user text inside a report can never become markup in the page.
 
+:func:`md_escape` is the one escaper for user text in every Markdown the site writes
+(reports, the trainer's class summary): in any Markdown viewer the text stays text —
+no HTML, no links, no images, no emphasis, no table breaks.
+
 Example::
 
     >>> to_html("## 标题\\n\\n- <b>x</b>")
     '<h2>标题</h2>\\n<ul><li>&lt;b&gt;x&lt;/b&gt;</li></ul>'
+    >>> print(md_escape("![x](http://evil.example/a.png) <script>"))
+    !\\[x\\](http\\://evil.example/a.png) &lt;script&gt;
+    >>> to_html(md_escape("**粗** [链接](javascript:alert(1))"))
+    '<p>**粗** [链接](javascript:alert(1))</p>'
 """
 
 from __future__ import annotations
@@ -17,13 +25,31 @@ import re
 from collections.abc import Iterable, Sequence
 
 _BOLD = re.compile(r"\*\*(.+?)\*\*")
+#: Characters that mean something to Markdown anywhere in a line (emphasis, code, links
+#: and images, raw HTML and autolinks, GFM tables and strikethrough); each is written
+#: with a backslash, which every viewer shows as the character itself.
+#: ``<`` and ``>`` become entities instead (some renderers, Python-Markdown among them,
+#: pass ``\\<tag>`` through as HTML).
+MD_SPECIAL = "\\`*_[]|"
+_SPECIAL_RE = re.compile("([" + re.escape(MD_SPECIAL) + "])")
+# What only means something at the start of a line: headings, lists, quotes.
+_LINE_START_RE = re.compile(r"^(#|[-+=]|\d+(?=[.)]))")
+# Bare addresses that GFM viewers turn into links by themselves: break the pattern.
+_AUTOLINK_RE = re.compile(r"(?i)\b(https?|ftp|file|javascript|data|vbscript|mailto)(\\?):|\b(www)\\?\.")
+_ESCAPED_RE = re.compile(r"\\([!-/:-@\[-`{-~])")
+_ENTITY = {"&lt;": "<", "&gt;": ">", "&amp;": "&"}
+_ENTITY_RE = re.compile("(" + "|".join(_ENTITY) + ")")
 
 
 def md_escape(text: object) -> str:
-    """Make user text safe inside one Markdown table cell or list item (one line, no pipes)."""
+    """Make user text inert inside one Markdown table cell, list item or paragraph: one
+    line; no HTML, links, images, emphasis or table breaks in any Markdown viewer."""
     s = str(text if text is not None else "")
     s = re.sub(r"\s+", " ", s).strip()
-    return s.replace("\\", "\\\\").replace("|", "\\|").replace("*", "\\*")
+    s = _SPECIAL_RE.sub(r"\\\1", s).replace("<", "&lt;").replace(">", "&gt;")
+    s = _LINE_START_RE.sub(lambda m: m.group(1) + "\\" if m.group(1)[0].isdigit() else "\\" + m.group(1),
+                           s, count=1)
+    return _AUTOLINK_RE.sub(lambda m: f"{m.group(1)}\\:" if m.group(1) else f"{m.group(3)}\\.", s)
 
 
 def md_table(headers: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
@@ -35,15 +61,20 @@ def md_table(headers: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
 
 
 def _inline(text: str) -> str:
-    # Escape first; then only our own ** markers (and \-escapes) become markup.
-    placeholder = "\x00"
-    s = text.replace("\\*", placeholder + "s").replace("\\|", placeholder + "p")
-    s = s.replace("\\\\", placeholder + "b")
+    # Backslash escapes become placeholders, everything is HTML-escaped, and then only
+    # our own ** markers become markup.
+    kept: list[str] = []
+
+    def hold(m: re.Match[str]) -> str:
+        kept.append(m.group(1))
+        return f"\x00{len(kept) - 1}\x01"
+
+    s = _ESCAPED_RE.sub(hold, text.replace("\x00", "").replace("\x01", ""))
+    s = _ENTITY_RE.sub(hold, s)
     s = html.escape(s, quote=True)
     s = _BOLD.sub(r"<strong>\1</strong>", s)
-    return s.replace(placeholder + "s", "*").replace(placeholder + "p", "|").replace(
-        placeholder + "b", "\\"
-    )
+    return re.sub("\x00(\\d+)\x01", lambda m: html.escape(_ENTITY.get(kept[int(m.group(1))], kept[int(m.group(1))]),
+                                                        quote=True), s)
 
 
 def _split_row(line: str) -> list[str]:

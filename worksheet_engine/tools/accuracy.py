@@ -1,13 +1,12 @@
 """Accuracy of the checkers on the labelled example files (a developer tool).
 
-    python -m worksheet_engine.accuracy                      # the default files
-    python -m worksheet_engine.accuracy path/to/smart.json   # any labelled file(s)
-    python -m worksheet_engine.accuracy --min 0.95           # exit 1 below 95 %
+    python -m worksheet_engine.tools.accuracy                      # the default files
+    python -m worksheet_engine.tools.accuracy path/to/smart.json   # any labelled file(s)
+    python -m worksheet_engine.tools.accuracy --min 0.95           # exit 1 below 95 %
 
 A SMART file is a JSON list of ``{"text", "labels": {criterion: true|false|null}}``;
 ``achievable`` is scored only where its label is not null, the other criteria always.
-A GROW file is a list of ``{"text", "open": bool}``; it is skipped when
-``worksheet_engine.grow`` does not exist yet.
+A GROW file is a list of ``{"text", "open": bool}``.
 
 Unlike the rest of the engine this module reads files; the browser never imports it.
 
@@ -29,9 +28,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
-from .smart import CRITERIA, CRITERION_LABELS, check_goal
+from ..checks.goal import CRITERIA, CRITERION_LABELS, check_goal
 
-_ROOT = Path(__file__).resolve().parent.parent
+_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_FILES = (
     _ROOT / "tests" / "fixtures" / "eval" / "smart_dev.json",
     _ROOT / "tests" / "fixtures" / "eval" / "grow_dev.json",
@@ -73,15 +72,10 @@ def smart_misses(examples: Iterable[Mapping[str, Any]]) -> list[str]:
     return lines
 
 
-def grow_accuracy(examples: Iterable[Mapping[str, Any]]) -> Score | None:
-    """(correct, scored) of ``grow.classify_question``; None when that module is missing."""
-    try:
-        grow = importlib.import_module(f"{__package__}.grow")
-    except ImportError:
-        return None
-    classify = getattr(grow, "classify_question", None)
-    if classify is None:
-        return None
+def grow_accuracy(examples: Iterable[Mapping[str, Any]]) -> Score:
+    """(correct, scored) of ``classify_question``."""
+    from ..checks.questions import classify_question as classify
+
     correct = total = 0
     for ex in examples:
         if "open" not in ex:
@@ -118,7 +112,7 @@ def _kind(data: Any) -> str:
 def main(argv: Sequence[str] | None = None, stdout: TextIO | None = None) -> int:
     """Print the accuracy tables; return 1 when ``--min`` is given and not reached."""
     out = stdout or sys.stdout
-    parser = argparse.ArgumentParser(prog="python -m worksheet_engine.accuracy",
+    parser = argparse.ArgumentParser(prog="python -m worksheet_engine.tools.accuracy",
                                      description="检查器在标注样例上的准确率")
     parser.add_argument("paths", nargs="*", help="标注文件（默认：tests/fixtures/eval 下的 smart_dev.json、grow_dev.json）")
     parser.add_argument("--min", type=float, default=None, help="最低准确率（0–1），低于它时退出码为 1")
@@ -147,9 +141,6 @@ def main(argv: Sequence[str] | None = None, stdout: TextIO | None = None) -> int
                 out.write("\n")
         elif kind == "grow":
             score = grow_accuracy(data)
-            if score is None:
-                out.write(f"GROW 问题分类（{shown}）：跳过，worksheet_engine.grow 尚未实现。\n\n")
-                continue
             out.write(f"GROW 问题分类（{shown}，{score[1]} 条）：开放/封闭 {score[0]}/{score[1]}，准确率 {_pct(score)}\n\n")
             if score[1]:
                 worst = min(worst, score[0] / score[1])

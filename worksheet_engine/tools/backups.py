@@ -50,7 +50,7 @@ import re
 from collections.abc import Callable, Mapping
 from typing import Any, Final
 
-from .errors import EntryFormatError, SchemaVersionError
+from ..errors import EntryFormatError, SchemaVersionError
 
 __all__ = [
     "ENTRY_FORMAT",

@@ -43,8 +43,8 @@ from dataclasses import dataclass, field
 from itertools import islice
 from typing import Any
 
-from . import dates as _dates
-from .kpi import (
+from ..lang import dates as _dates
+from ..lang.kpi import (
     ABSTRACT_RE,
     ACTIVITY_RE,
     BEHAVIOUR_RE,
@@ -63,8 +63,8 @@ from .kpi import (
     en,
     find_metrics,
 )
-from .model import Issue
-from .textnorm import Normalized, SpanMask, compile_fast, fmt_number, normalize
+from ..model import Issue
+from ..lang.normalize import Normalized, SpanMask, compile_fast, fmt_number, normalize
 
 CRITERIA = ("specific", "measurable", "achievable", "relevant", "time_bound")
 CRITERION_LABELS = {

@@ -31,7 +31,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from .kpi import en
-from .textnorm import SpanMask, compile_fast
+from .normalize import SpanMask, compile_fast
 
 Resolver = Callable[[_dt.date], "_dt.date | None"]
 

@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .textnorm import SpanMask, compile_fast
+from .normalize import SpanMask, compile_fast
 
 _EN_L = r"(?<![A-Za-z])"
 _EN_R = r"(?![A-Za-z])"

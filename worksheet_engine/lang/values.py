@@ -1,0 +1,72 @@
+"""Small readers of typed-in values shared by the model, the worksheets and the tools.
+
+Example::
+
+    >>> parse_date("2026年12月22日"), parse_date("2026/12/01"), parse_date("12月1日")
+    (datetime.date(2026, 12, 22), datetime.date(2026, 12, 1), None)
+    >>> parse_number("1,5"), parse_number("1,234.5"), parse_number("８５％"), parse_number("abc")
+    (1.5, 1234.5, 85.0, None)
+    >>> short("一二三四五六", 4)
+    '一二三…'
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import re
+import unicodedata
+from typing import Any
+
+__all__ = ["parse_date", "parse_number", "short", "DATE_HINT"]
+
+#: How a date should be typed, for messages.
+DATE_HINT = "如 2026-12-01"
+
+_DATE = re.compile(r"^\s*(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?\s*$")
+_THOUSANDS = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
+
+
+def parse_date(text: Any) -> _dt.date | None:
+    """``YYYY-MM-DD`` (also ``/``, ``.`` or ``年月日``, full-width digits); ``None`` otherwise.
+
+    A leading ISO date with a time after it (``2026-12-01T09:00``) is read as its date.
+    """
+    if isinstance(text, _dt.date):
+        return text
+    raw = unicodedata.normalize("NFKC", str(text or ""))[:40]
+    m = _DATE.match(raw) or _DATE.match(raw[:10])
+    if not m:
+        return None
+    try:
+        return _dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+    except ValueError:
+        return None
+
+
+def parse_number(text: Any) -> float | None:
+    """A typed number: full-width digits, ``%``, a decimal comma (``1,5``) or thousands
+    separators (``1,234``); ``None`` when it is not one number."""
+    if isinstance(text, bool):
+        return None
+    if isinstance(text, (int, float)):
+        num = float(text)
+    else:
+        raw = unicodedata.normalize("NFKC", str(text)).strip().replace(" ", "")
+        raw = raw.rstrip("%").replace("，", ",")
+        if _THOUSANDS.match(raw):
+            raw = raw.replace(",", "")
+        elif raw.count(",") == 1 and "." not in raw:
+            raw = raw.replace(",", ".")
+        try:
+            num = float(raw)
+        except ValueError:
+            return None
+    if num != num or num in (float("inf"), float("-inf")):
+        return None
+    return num
+
+
+def short(text: str, limit: int = 30) -> str:
+    """One line, at most ``limit`` characters (an ellipsis included)."""
+    text = re.sub(r"\s+", " ", str(text)).strip()
+    return text if len(text) <= limit else text[: max(limit - 1, 1)] + "…"
