@@ -442,10 +442,11 @@ class SnapshotJob:
         tmp = Path(tempfile.mkdtemp(prefix="ws-snapshot-"))
         script = tmp / "snapshot.mjs"
         script.write_text(_SNAPSHOT_JS, encoding="utf-8")
-        proc = subprocess.Popen(
-            [node, str(script), (PYODIDE_DIR / "pyodide.mjs").as_uri(), PROTOCOL_JS.as_uri(), str(plan.cache_path)],
-            stdin=subprocess.PIPE, stdout=open(tmp / "out.txt", "wb"), stderr=open(tmp / "err.txt", "wb"),
-        )
+        with open(tmp / "out.txt", "wb") as out, open(tmp / "err.txt", "wb") as err:
+            proc = subprocess.Popen(
+                [node, str(script), (PYODIDE_DIR / "pyodide.mjs").as_uri(), PROTOCOL_JS.as_uri(), str(plan.cache_path)],
+                stdin=subprocess.PIPE, stdout=out, stderr=err,
+            )
         return cls(plan, proc, tmp)
 
     @property
@@ -490,23 +491,35 @@ class SnapshotJob:
         self._cleanup()
         took = time.perf_counter() - self._started
         sizes = next((json.loads(line) for line in out.splitlines() if line.startswith("{")), None)
-        if sizes and plan.heap_bytes and sizes["bytes"] - sizes["header"] > plan.heap_bytes:
-            raise SnapshotError(
-                f"the engine's memory snapshot no longer fits: its heap is {_mib(sizes['bytes'] - sizes['header'])}, "
-                f"but Pyodide {pyodide_version()} starts every instance with a fixed {_mib(plan.heap_bytes)} heap and "
-                "cannot restore a larger one (pyodide#6254). The engine (or what it imports when warmed: see "
-                "_SNAPSHOT_JS in macros/runtime.py) grew. Import less at module level, or build without the snapshot "
-                "(extra.worksheets.snapshot: false) until Pyodide lifts the limit."
-            )
-        if code != 0 or not plan.cache_path.exists():
-            detail = err.splitlines()[-12:] if err else [f"exit code {code}"]
-            raise SnapshotError(
-                "could not make the engine's memory snapshot with Node + Pyodide:\n    " + "\n    ".join(detail)
-                + "\nFix the engine, or build without the snapshot (extra.worksheets.snapshot: false)."
-            )
+        failure = snapshot_failure(plan, sizes, code, err)
+        if failure is None and not plan.cache_path.exists():
+            failure = snapshot_failure(plan, sizes, -1, err or "no snapshot file written")
+        if failure is not None:
+            raise failure
         log.info("memory snapshot made in %.1f s: %s (%s)", took, plan.file_name, _mib(plan.cache_path.stat().st_size))
+        self._proc = None
         _prune(plan.cache_path.parent, "*.bin", keep=6)
         return plan.cache_path
+
+
+def snapshot_failure(plan: SnapshotPlan, sizes: dict[str, int] | None, code: int, err: str) -> SnapshotError | None:
+    """Why making the snapshot failed (None: it did not). ``sizes`` is what the Node
+    script reported (``bytes``, ``header``), ``code`` its exit code, ``err`` its stderr."""
+    if sizes and plan.heap_bytes and sizes["bytes"] - sizes["header"] > plan.heap_bytes:
+        return SnapshotError(
+            f"the engine's memory snapshot no longer fits: its heap is {_mib(sizes['bytes'] - sizes['header'])}, "
+            f"but Pyodide {pyodide_version()} starts every instance with a fixed {_mib(plan.heap_bytes)} heap and "
+            "cannot restore a larger one (pyodide#6254). The engine (or what it imports when warmed: see "
+            "_SNAPSHOT_JS in macros/runtime.py) grew. Import less at module level, or build without the snapshot "
+            "(extra.worksheets.snapshot: false) until Pyodide lifts the limit."
+        )
+    if code != 0:
+        detail = err.strip().splitlines()[-12:] if err.strip() else [f"exit code {code}"]
+        return SnapshotError(
+            "could not make the engine's memory snapshot with Node + Pyodide:\n    " + "\n    ".join(detail)
+            + "\nFix the engine, or build without the snapshot (extra.worksheets.snapshot: false)."
+        )
+    return None
 
 
 def _prune(folder: Path, pattern: str, keep: int) -> None:

@@ -37,7 +37,9 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 def site_root(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, int]]:
     port = free_port()
     root = tmp_path_factory.mktemp("served")
-    build_site(root / SUB_PATH.strip("/"), site_url=f"http://127.0.0.1:{port}{SUB_PATH}")
+    # WS_FAST_BUILD: big files gzip at level 1 (README, Tests).
+    build_site(root / SUB_PATH.strip("/"), site_url=f"http://127.0.0.1:{port}{SUB_PATH}",
+               extra_env={"WS_FAST_BUILD": "1"})
     yield root, port
 
 
@@ -110,6 +112,17 @@ def context(browser: Any) -> Iterator[Any]:
 
 @pytest.fixture
 def page(context: Any) -> Any:
+    return context.new_page()
+
+
+#: The test-only switch (README, Tests): Python starts only when the reader clicks 检查.
+NO_PYTHON_SCRIPT = 'window.WS_PYTHON_START = "never";'
+
+
+@pytest.fixture
+def page_without_python(context: Any) -> Any:
+    """A page whose worksheets do not boot Python (for tests that never ask it anything)."""
+    context.add_init_script(script=NO_PYTHON_SCRIPT)
     return context.new_page()
 
 
