@@ -31,6 +31,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from . import __version__
+from .checks.feedback import check_feedback
 from .checks.goal import check_goal
 from .checks.questions import classify_question
 from .errors import EntryFormatError, WorksheetError
@@ -39,7 +40,7 @@ from .markdown import to_html
 from .model import Context, coerce, completion, presence_issues
 from .worksheets import WORKSHEETS, get
 
-__all__ = ["evaluate", "evaluate_json", "worksheet_info", "check_goal", "classify_question", "Context"]
+__all__ = ["evaluate", "evaluate_json", "worksheet_info", "check_goal", "classify_question", "check_feedback", "Context"]
 
 
 def evaluate(slug: str, data: Any, today: _dt.date | str | None = None) -> dict[str, Any]:

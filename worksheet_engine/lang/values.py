@@ -8,6 +8,8 @@ Example::
     (1.5, 1234.5, 85.0, None)
     >>> short("一二三四五六", 4)
     '一二三…'
+    >>> fmt_number(90.0), fmt_number(33.333), fmt_number(0.126, 2), fmt_number(-0.001)
+    ('90', '33.3', '0.13', '0')
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ import re
 import unicodedata
 from typing import Any
 
-__all__ = ["parse_date", "parse_number", "short", "DATE_HINT"]
+__all__ = ["parse_date", "parse_number", "fmt_number", "short", "DATE_HINT"]
 
 #: How a date should be typed, for messages.
 DATE_HINT = "如 2026-12-01"
@@ -70,3 +72,11 @@ def short(text: str, limit: int = 30) -> str:
     """One line, at most ``limit`` characters (an ellipsis included)."""
     text = re.sub(r"\s+", " ", str(text)).strip()
     return text if len(text) <= limit else text[: max(limit - 1, 1)] + "…"
+
+
+def fmt_number(value: float, digits: int = 1) -> str:
+    """A number as a reader writes it: no trailing zeros, at most ``digits`` decimals."""
+    if abs(value) >= 1e15:
+        return f"{value:.4g}"
+    text = f"{value:.{digits}f}".rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text

@@ -7,18 +7,10 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-_DATE = re.compile(r"^\s*(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?")
+from ..lang.values import fmt_number, parse_date, short
 
-
-def parse_date(text: Any) -> _dt.date | None:
-    """Read ``YYYY-MM-DD`` (also ``/``, ``.`` or ``年月日``); ``None`` when it is not a date."""
-    m = _DATE.match(str(text or "")[:40])
-    if not m:
-        return None
-    try:
-        return _dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
-    except ValueError:
-        return None
+__all__ = ["parse_date", "short", "fmt_number", "text_of", "rows_of", "issue", "goal_criteria", "MET_TEXT",
+           "SMART_MAX_CHARS"]
 
 
 def text_of(values: Mapping[str, Any], name: str) -> str:
@@ -40,12 +32,6 @@ MET_TEXT = {True: "达标", False: "未达标", None: "待确认"}
 #: Goals longer than this are checked on their first part only (a goal is one or two
 #: sentences; long background text belongs in another field).
 SMART_MAX_CHARS = 300
-
-
-def short(text: str, limit: int = 30) -> str:
-    """One line, cut to ``limit`` characters with an ellipsis."""
-    text = re.sub(r"\s+", " ", text)
-    return text if len(text) <= limit else text[:limit] + "…"
 
 
 def issue(code: str, message: str, field: str | None = None, severity: str = "warning",

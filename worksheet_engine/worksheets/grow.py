@@ -28,11 +28,9 @@ from ..checks.goal import CRITERION_LABELS as _SMART_LABELS
 from ._shared import MET_TEXT as _MET_TEXT, SMART_MAX_CHARS as _SMART_MAX_CHARS
 from ._shared import goal_criteria as _goal_criteria, issue as _issue, parse_date
 from ._shared import rows_of as _rows, text_of as _text
-from ._shared import short as _short_any
+from ._shared import short as _short, text_of as _cell
 
 
-def _short(text: str, limit: int = 30) -> str:
-    return _short_any(text, limit)
 
 _QUESTION_FIELDS = {"G": "questions_g", "R": "questions_r", "O": "questions_o", "W": "questions_w"}
 # A goal is one sentence; the SMART checker's cost grows with the text, so it sees at most this much.
@@ -43,9 +41,6 @@ _FLAG_TEXT = {
     "focused": "聚焦型",
     "mixed": "夹带封闭小问",
 }
-def _cell(row: Mapping[str, Any], name: str) -> str:
-    value = row.get(name)
-    return value.strip() if isinstance(value, str) else ""
 
 
 

@@ -35,11 +35,9 @@ from ..checks.goal import CRITERION_LABELS as _SMART_LABELS
 from ._shared import MET_TEXT as _MET_TEXT, SMART_MAX_CHARS as _SMART_MAX_CHARS
 from ._shared import goal_criteria as _goal_criteria, issue as _issue, parse_date
 from ._shared import rows_of as _rows, text_of as _text
-from ._shared import short as _short_any
+from ._shared import fmt_number, short as _short, text_of as _cell
 
 
-def _short(text: str, limit: int = 24) -> str:
-    return _short_any(text, limit)
 
 _kpi: Any
 _normalize: Any
@@ -110,6 +108,10 @@ def kpi_direction(metric: str) -> tuple[str | None, str]:
 
 # --- small helpers ---------------------------------------------------------------------
 
+def _fmt2(x: float, digits: int = 2) -> str:
+    return fmt_number(x, digits)
+
+
 def _number(values: Mapping[str, Any], name: str) -> float | None:
     value = values.get(name)
     if isinstance(value, bool) or not isinstance(value, (int, float)):
@@ -117,16 +119,8 @@ def _number(values: Mapping[str, Any], name: str) -> float | None:
     return float(value) if math.isfinite(value) else None
 
 
-def _cell(row: Mapping[str, Any], name: str) -> str:
-    value = row.get(name)
-    return value.strip() if isinstance(value, str) else ""
 
 
-def _fmt(x: float, digits: int = 2) -> str:
-    if abs(x) >= 1e9:
-        return f"{x:.4g}"
-    text = f"{x:.{digits}f}".rstrip("0").rstrip(".")
-    return "0" if text in ("-0", "") else text
 
 
 def _bigrams(text: str) -> frozenset[str]:
@@ -180,8 +174,8 @@ def compute_gap(metric: str, target: float, actual: float, unit: str = "",
     abs_unit = "个百分点" if pp else unit.strip()
     sep = " " if abs_unit and not pp and re.match(r"[A-Za-z]", abs_unit) else ""
     sign = "+" if diff > 0 else "−" if diff < 0 else "±"
-    abs_text = f"{sign}{_fmt(abs(diff))}{sep}{abs_unit}" if abs_unit != "个百分点" else f"{sign}{_fmt(abs(diff))} 个百分点"
-    pct_text = f"（相对目标 {'+' if (pct or 0) > 0 else '−' if (pct or 0) < 0 else '±'}{_fmt(abs(pct), 1)}%）" \
+    abs_text = f"{sign}{_fmt2(abs(diff))}{sep}{abs_unit}" if abs_unit != "个百分点" else f"{sign}{_fmt2(abs(diff))} 个百分点"
+    pct_text = f"（相对目标 {'+' if (pct or 0) > 0 else '−' if (pct or 0) < 0 else '±'}{_fmt2(abs(pct), 1)}%）" \
         if pct is not None else ""
     if diff == 0:
         verdict = "与目标持平，达成"
@@ -200,10 +194,10 @@ def compute_gap(metric: str, target: float, actual: float, unit: str = "",
         "direction": direction,
         "direction_source": source,
         "met": met,
-        "target_text": f"{_fmt(target)}{shown_unit}",
-        "actual_text": f"{_fmt(actual)}{shown_unit}",
+        "target_text": f"{_fmt2(target)}{shown_unit}",
+        "actual_text": f"{_fmt2(actual)}{shown_unit}",
         "gap_text": f"{abs_text}{pct_text}",
-        "text": f"目标 {_fmt(target)}{shown_unit}，实际 {_fmt(actual)}{shown_unit}，差距 {abs_text}{pct_text}；"
+        "text": f"目标 {_fmt2(target)}{shown_unit}，实际 {_fmt2(actual)}{shown_unit}，差距 {abs_text}{pct_text}；"
                 f"该指标{_DIRECTION_TEXT[direction]}，{verdict}。",
     }
 

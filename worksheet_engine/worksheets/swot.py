@@ -32,7 +32,7 @@ from typing import Any
 
 from ..model import Context, Field, Issue, Missing, Section, Worksheet
 from ..markdown import md_escape, md_table
-from ._shared import rows_of as _rows
+from ._shared import issue as _issue, rows_of as _rows, short as _short
 
 # --------------------------------------------------------------------------------------
 # Quadrants and TOWS cells
@@ -414,9 +414,6 @@ def _num(v: float) -> int | float:
 # --------------------------------------------------------------------------------------
 
 
-def _issue(code: str, message: str, field: str | None, severity: str = "warning",
-           suggestion: str = "") -> dict[str, Any]:
-    return Issue(code, message, field=field, severity=severity, suggestion=suggestion).to_dict()
 
 
 def _check_items(items: dict[str, list[dict[str, Any]]], issues: list[dict[str, Any]]) -> None:
@@ -479,9 +476,6 @@ _FEW_HINT = {
 }
 
 
-def _short(text: str, limit: int = 24) -> str:
-    flat = re.sub(r"\s+", " ", text)
-    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
 
 
 _MEASURE = re.compile(

@@ -1,0 +1,1 @@
+"""Text primitives that know no worksheet: normalisation, numbers, the KPI vocabulary, dates."""
