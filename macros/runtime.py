@@ -105,7 +105,7 @@ json.dumps(out)
 _SNAPSHOT_JS = r"""
 const [pyodideUrl, protocolUrl, outPath] = process.argv.slice(2);
 const { loadPyodide } = await import(pyodideUrl);
-const { sealSnapshot } = await import(protocolUrl);
+const { openSnapshot, sealSnapshot } = await import(protocolUrl);
 const fs = await import("node:fs");
 const quiet = { stdout: () => {}, stderr: (line) => process.stderr.write(line + "\n") };
 const fail = (code, what, err) => {
@@ -152,10 +152,14 @@ _ws_expected
 const snapshot = py.makeMemorySnapshot();
 const header = new Uint32Array(snapshot.buffer, snapshot.byteOffset, 2)[1];
 process.stdout.write(JSON.stringify({ bytes: snapshot.byteLength, header }) + "\n");
-const sealed = sealSnapshot(snapshot);
+// Restored from the file as shipped (header padded, trailer checked), like the worker does.
 let answered;
+let sealed;
 try {
-  const restored = await loadPyodide({ ...quiet, _loadSnapshot: snapshot });
+  sealed = sealSnapshot(snapshot);
+  const opened = openSnapshot(sealed, { heapBytes: null, buildId: null });
+  if (!opened.snapshot) throw new Error(`sealed file refused: ${opened.reason}`);
+  const restored = await loadPyodide({ ...quiet, _loadSnapshot: opened.snapshot });
   answered = restored.runPython("_ws_warm()");
 } catch (err) {
   fail(3, "restore failed", err);

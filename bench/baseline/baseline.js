@@ -6,9 +6,9 @@
 
 import { renderResult } from "../javascripts/worksheet/form.js";
 
-const meta = document.querySelector('meta[name="ws-runtime"]');
-const INDEX_URL = new URL(meta.getAttribute("content"), document.baseURI).href;
-const LOCK_URL = `${INDEX_URL}pyodide-lock.json?v=${meta.dataset.lockVersion || ""}`;
+const runtime = JSON.parse(document.getElementById("ws-runtime").textContent);
+const INDEX_URL = new URL(runtime.index, document.baseURI).href;
+const LOCK_URL = new URL(runtime.lock, INDEX_URL).href;
 
 const root = document.querySelector("[data-ws-root]");
 const form = root.querySelector("[data-ws-form]");

@@ -151,6 +151,7 @@ def test_snapshot_fits_the_fixed_heap_of_the_shipped_runtime(shipped: tuple) -> 
     assert heap == 480 * 65536  # Pyodide 314.0.7: 30 MiB, fixed when the module is created
     data = snapshot.read_bytes()
     header = struct.unpack_from("<II", data)[1]
+    assert header == 4096  # padded (engine-protocol.js HEADER_BYTES): the size is known before the file exists
     assert len(data) == header + heap + 16  # Pyodide's header + the heap + our trailer
     build_id = "".join(f"{w:08x}" for w in struct.unpack_from("<8I", data, 16))
     assert build_id == pyodide_build_id()

@@ -40,7 +40,8 @@ export const PYTHON_START_MODES = Object.freeze(["worksheet", "idle", "never"]);
  * @property {number} watchdog_ms
  */
 
-/** @typedef {{indexURL: string, lockFileURL: string, wheelURL: string, snapshotURL: string|null, heapBytes: number|null, buildId: string|null}} BootOptions */
+/** @typedef {{indexURL: string, lockFileURL: string, wheelURL: string, snapshotURL: string|null, heapBytes: number|null, buildId: string|null}} BootOptions
+ * (the snapshot file has snapshotFileBytes(heapBytes) bytes) */
 
 /**
  * The page's runtime settings with every URL made absolute, or null when the page has none.
@@ -108,16 +109,20 @@ export function initMessage(options) {
 
 // ---- the snapshot file ------------------------------------------------------------------
 //
-// Layout: Pyodide's own memory snapshot (a header of HEADER_WORDS[1] bytes: magic, header
-// length, JSON length, 0, 32-byte build id, JSON; then the wasm heap), followed by a
-// 16-byte trailer of ours: "WSSNAP01", a checksum of the snapshot (sampled, one 32-bit word
-// in every CHECK_STRIDE, plus its length), and CHECK_STRIDE. The trailer lets the worker
-// refuse a truncated, garbled or foreign file before Pyodide sees it.
+// Layout: Pyodide's own memory snapshot — a header (magic, header length, JSON length, 0,
+// 32-byte build id, JSON), then the wasm heap — with the header padded to HEADER_BYTES, so
+// the file's size is known before it exists (HEADER_BYTES + heap + TRAILER_BYTES: the page
+// gets it from the build, and the worker can start Pyodide while the file downloads). Then a
+// 16-byte trailer of ours: "WSSNAP01", a checksum of the snapshot (one 32-bit word in every
+// CHECK_STRIDE, plus its length), and CHECK_STRIDE. The worker refuses a truncated,
+// garbled or foreign file before Pyodide sees it.
 
 const TRAILER_MAGIC = [0x4e535357, 0x31305041]; // "WSSNAP01", little-endian words
-const TRAILER_BYTES = 16;
+export const TRAILER_BYTES = 16;
+export const HEADER_BYTES = 4096;
 const CHECK_STRIDE = 8;
 const PYODIDE_MAGIC = 1886286592; // first word of every Pyodide 314 snapshot
+const FIXED_HEADER = 48; // Pyodide's header before its JSON
 
 /** @param {Uint8Array} bytes (length a multiple of 4) */
 function checksum(bytes, stride) {
@@ -127,40 +132,56 @@ function checksum(bytes, stride) {
   return Math.imul(h ^ words.length, 0x01000193) >>> 0;
 }
 
+/** Bytes of the file the build writes for a runtime whose heap is `heapBytes`. */
+export function snapshotFileBytes(heapBytes) {
+  return HEADER_BYTES + heapBytes + TRAILER_BYTES;
+}
+
 /**
- * The file the build writes: Pyodide's snapshot plus our trailer.
- * @param {Uint8Array} snapshot
+ * The file the build writes: Pyodide's snapshot with its header padded to HEADER_BYTES
+ * (Pyodide reads the heap from the offset in the header), plus our trailer.
+ * @param {Uint8Array} snapshot  what pyodide.makeMemorySnapshot() returned
  */
 export function sealSnapshot(snapshot) {
-  if (snapshot.byteLength % 4) throw new Error("snapshot length is not a multiple of 4");
-  const out = new Uint8Array(snapshot.byteLength + TRAILER_BYTES);
-  out.set(snapshot);
-  const tail = new Uint32Array(out.buffer, snapshot.byteLength, 4);
+  const head = new Uint32Array(snapshot.buffer, snapshot.byteOffset, 3);
+  if (head[0] !== PYODIDE_MAGIC) throw new Error("not a Pyodide snapshot");
+  const [headerBytes, jsonBytes] = [head[1], head[2]];
+  if (FIXED_HEADER + jsonBytes > HEADER_BYTES) throw new Error(`snapshot header too long (${jsonBytes} bytes of JSON)`);
+  const heap = snapshot.subarray(headerBytes);
+  if (heap.byteLength % 4) throw new Error("snapshot heap length is not a multiple of 4");
+  const out = new Uint8Array(HEADER_BYTES + heap.byteLength + TRAILER_BYTES);
+  out.set(snapshot.subarray(0, FIXED_HEADER + jsonBytes));
+  new Uint32Array(out.buffer, 0, 2)[1] = HEADER_BYTES;
+  out.set(heap, HEADER_BYTES);
+  const body = out.subarray(0, out.byteLength - TRAILER_BYTES);
+  const tail = new Uint32Array(out.buffer, body.byteLength, 4);
   tail[0] = TRAILER_MAGIC[0];
   tail[1] = TRAILER_MAGIC[1];
-  tail[2] = checksum(snapshot, CHECK_STRIDE);
+  tail[2] = checksum(body, CHECK_STRIDE);
   tail[3] = CHECK_STRIDE;
   return out;
 }
 
 /**
  * Check a downloaded snapshot file against what this page's runtime expects.
- * @param {ArrayBuffer} buffer
+ * @param {ArrayBuffer | Uint8Array} file
  * @param {{heapBytes: number|null, buildId: string|null}} expect
  * @returns {{snapshot: Uint8Array, reason: null} | {snapshot: null, reason: string}}
+ *   snapshot: the part Pyodide restores (the file without our trailer)
  */
-export function openSnapshot(buffer, expect) {
+export function openSnapshot(file, expect) {
+  const bytes = file instanceof Uint8Array ? file : new Uint8Array(file);
   const bad = (reason) => ({ snapshot: null, reason });
-  const n = buffer.byteLength;
-  if (n < 64 + TRAILER_BYTES || n % 4) return bad(`size ${n}`);
-  const tail = new Uint32Array(buffer, n - TRAILER_BYTES, 4);
+  const n = bytes.byteLength;
+  if (n < HEADER_BYTES + TRAILER_BYTES || n % 4 || bytes.byteOffset % 4) return bad(`size ${n}`);
+  const tail = new Uint32Array(bytes.buffer, bytes.byteOffset + n - TRAILER_BYTES, 4);
   if (tail[0] !== TRAILER_MAGIC[0] || tail[1] !== TRAILER_MAGIC[1] || !(tail[3] > 0)) return bad("no trailer");
-  const snapshot = new Uint8Array(buffer, 0, n - TRAILER_BYTES);
-  const head = new Uint32Array(buffer, 0, 12);
+  const snapshot = bytes.subarray(0, n - TRAILER_BYTES);
+  const head = new Uint32Array(bytes.buffer, bytes.byteOffset, 12);
   if (head[0] !== PYODIDE_MAGIC) return bad("magic");
-  const headerBytes = head[1];
-  if (expect.heapBytes && snapshot.byteLength !== headerBytes + expect.heapBytes) {
-    return bad(`size ${snapshot.byteLength}, expected ${headerBytes} + ${expect.heapBytes}`);
+  if (head[1] !== HEADER_BYTES) return bad(`header ${head[1]}`);
+  if (expect.heapBytes && snapshot.byteLength !== HEADER_BYTES + expect.heapBytes) {
+    return bad(`size ${snapshot.byteLength}, expected ${HEADER_BYTES} + ${expect.heapBytes}`);
   }
   const buildId = Array.from(head.subarray(4, 12), (w) => w.toString(16).padStart(8, "0")).join("");
   if (expect.buildId && buildId !== expect.buildId) return bad(`build id ${buildId.slice(0, 12)}…`);

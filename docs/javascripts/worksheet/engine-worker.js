@@ -3,7 +3,7 @@
 // (epoch ms) for diagnosis and `make bench`.
 // Only JSON strings cross into Python (api.evaluate_json), so no PyProxy leaks.
 
-import { BOOT, MSG, OP, openSnapshot } from "./engine-protocol.js";
+import { BOOT, MSG, OP, TRAILER_BYTES, openSnapshot, snapshotFileBytes } from "./engine-protocol.js";
 
 /** @type {Promise<(slug: string, json: string, today: string|null) => string> | null} */
 let ready = null;
@@ -100,17 +100,37 @@ function fetchEarly(urls) {
 }
 
 /**
- * The snapshot's bytes, checked against this runtime (engine-protocol.js), or a reason
- * why it cannot be used.
+ * Download the snapshot file into `slot` (allocated at its known size, so Pyodide can be
+ * handed the buffer before it is filled) or into a new buffer, then check it
+ * (engine-protocol.js).
+ * @param {{snapshotURL: string, heapBytes: number|null, buildId: string|null}} opts
+ * @param {Uint8Array|null} slot
  * @returns {Promise<{snapshot: Uint8Array|null, reason: string|null}>}
  */
-async function downloadSnapshot(opts) {
+async function downloadSnapshot(opts, slot) {
   try {
     const response = await fetch(opts.snapshotURL);
     if (!response.ok) return { snapshot: null, reason: `HTTP ${response.status}` };
-    const buffer = await response.arrayBuffer();
+    let file;
+    if (slot && response.body) {
+      const reader = response.body.getReader();
+      let at = 0;
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        if (at + value.byteLength > slot.byteLength) {
+          reader.cancel().catch(() => {});
+          return { snapshot: null, reason: "size: longer than expected" };
+        }
+        slot.set(value, at);
+        at += value.byteLength;
+      }
+      file = slot.subarray(0, at);
+    } else {
+      file = new Uint8Array(await response.arrayBuffer());
+    }
     timings.snapshot_downloaded = now();
-    const opened = openSnapshot(buffer, opts);
+    const opened = openSnapshot(file, opts);
     timings.snapshot_checked = now();
     return opened;
   } catch (err) {
@@ -121,11 +141,14 @@ async function downloadSnapshot(opts) {
 async function boot(opts) {
   const { indexURL, lockFileURL, wheelURL, snapshotURL } = opts;
   const wasmURL = new URL(indexURL + "pyodide.asm.wasm", self.location.href).href;
-  fetchEarly([indexURL + "python_stdlib.zip", lockFileURL, ...(snapshotURL ? [snapshotURL] : [])]);
+  fetchEarly([indexURL + "python_stdlib.zip", lockFileURL]);
   const compiled = compileWasm(wasmURL);
   compiled.catch(() => {});
   usePrecompiledWasm(wasmURL, compiled);
-  const snapshotting = snapshotURL ? downloadSnapshot(opts) : null;
+  // The file's size is known in advance (engine-protocol.js): Pyodide gets the buffer now
+  // and sets up its module while the download fills it.
+  const slot = snapshotURL && opts.heapBytes ? new Uint8Array(snapshotFileBytes(opts.heapBytes)) : null;
+  const snapshotting = snapshotURL ? downloadSnapshot(opts, slot) : null;
   const run = async () => {
     progress(5, "下载 Python 运行时");
     // Both modules at once: the second is 1.2 MB and does not depend on the first.
@@ -142,19 +165,14 @@ async function boot(opts) {
       stderr: (line) => console.warn("[python]", line),
     };
     if (snapshotting) {
-      const { snapshot, reason } = await snapshotting;
-      if (snapshot) {
-        try {
-          progress(40, "启动 Python");
-          const evaluate = await restore(loadPyodide, options, snapshot, wheelURL);
-          bootInfo.boot = BOOT.SNAPSHOT;
-          return evaluate;
-        } catch (err) {
-          if (err && err.code && String(err.code).startsWith("wasm_")) throw err; // the plain boot would fail too
-          bootInfo.fallback = `restore: ${String((err && err.message) || err).split("\n")[0]}`;
-        }
-      } else {
-        bootInfo.fallback = reason;
+      try {
+        progress(40, "启动 Python");
+        const evaluate = await restore(loadPyodide, options, slot, snapshotting, wheelURL);
+        bootInfo.boot = BOOT.SNAPSHOT;
+        return evaluate;
+      } catch (err) {
+        if (err && err.code && String(err.code).startsWith("wasm_")) throw err; // the plain boot would fail too
+        bootInfo.fallback = err && err.code === "snapshot" ? err.message : `restore: ${String((err && err.message) || err).split("\n")[0]}`;
       }
       timings.fallback = now();
     }
@@ -164,9 +182,32 @@ async function boot(opts) {
   return Promise.race([run(), compiled.then(() => new Promise(() => {}))]);
 }
 
-/** Pyodide from the build's memory snapshot: the engine is already imported and warm. */
-async function restore(loadPyodide, options, snapshot, wheelURL) {
-  const pyodide = await loadPyodide({ ...options, _loadSnapshot: snapshot });
+/**
+ * Pyodide from the build's memory snapshot: the engine is already imported and warm.
+ * With a `slot`, Pyodide creates its module while the snapshot downloads into it, and
+ * restores once the file has arrived and passed openSnapshot(); a refused file stops the
+ * restore before Pyodide reads it.
+ */
+async function restore(loadPyodide, options, slot, snapshotting, wheelURL) {
+  const refused = (reason) => Object.assign(new Error(reason), { code: "snapshot" });
+  let snapshot;
+  let createPyodideModule = options.createPyodideModule;
+  if (slot) {
+    snapshot = slot.subarray(0, slot.byteLength - TRAILER_BYTES);
+    createPyodideModule = async (settings) => {
+      const module = await options.createPyodideModule(settings);
+      timings.module_created = now();
+      const opened = await snapshotting;
+      if (!opened.snapshot) throw refused(opened.reason);
+      if (opened.snapshot.byteLength !== snapshot.byteLength) throw refused("size");
+      return module;
+    };
+  } else {
+    const opened = await snapshotting;
+    if (!opened.snapshot) throw refused(opened.reason);
+    snapshot = opened.snapshot;
+  }
+  const pyodide = await loadPyodide({ ...options, createPyodideModule, _loadSnapshot: snapshot });
   timings.python = now();
   // The snapshot froze the state of `random` at build time: every reader would draw the
   // same numbers. Re-seed it from the browser's entropy.
@@ -226,16 +267,19 @@ const WARM = [
   ["smart", JSON.stringify({ goal_text: "下个月底前把平均处理时长从 320 秒降到 290 秒。" })],
 ];
 let warmed = false;
+let warmingStopped = false;
 
 /**
- * Throw-away checks right after "ready", one task each (a reader's check that arrives
- * meanwhile waits for one of them at most), so the reader's first check is not the slow one.
+ * Throw-away checks right after "ready", one task each, until `rounds` passes over WARM
+ * are done or the reader's first check arrives (the reader's own checks then warm the
+ * code; a background warm-up must not slow them down).
  */
 function warmUp(evaluate, rounds) {
   if (warmed) return;
   warmed = true;
   let left = rounds * WARM.length;
   const step = async () => {
+    if (warmingStopped) return;
     const [slug, json] = WARM[left % WARM.length];
     try {
       await evaluate(slug, json, null);
@@ -257,6 +301,7 @@ self.onmessage = async (event) => {
       warmUp(evaluate, bootInfo.boot === BOOT.SNAPSHOT ? 30 : 1);
     } else if (op === OP.EVALUATE) {
       if (!ready) throw fault("not_started", "引擎尚未启动");
+      warmingStopped = true;
       const evaluate = await ready;
       // The result stays a JSON string: the page parses it (structured-cloning the
       // parsed object would cost more than parsing it once on the other side).
