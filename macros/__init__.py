@@ -147,7 +147,12 @@ def _start_snapshot(settings: Settings) -> SnapshotJob | None:
         log.info("extra.worksheets.snapshot is false: the site boots Python the plain way")
         return None
     try:
-        return SnapshotJob.start(plan_snapshot(engine_sources()[1]))
+        plan = plan_snapshot(engine_sources()[1])
+        if plan.heap_bytes is None:
+            log.info("cannot read the Python runtime's heap size from its wasm: no memory snapshot, "
+                     "the site boots Python the plain way")
+            return None
+        return SnapshotJob.start(plan)
     except RuntimeMissing:
         log.info("node not found: no memory snapshot, the site boots Python the plain way (4-6 s instead of ~1 s)")
         return None

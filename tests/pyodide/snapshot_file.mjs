@@ -1,6 +1,6 @@
 // The snapshot file contract of engine-protocol.js, driven from the unit tests:
 //   node tests/pyodide/snapshot_file.mjs open FILE HEAP_BYTES BUILD_ID   -> prints {"reason": …}
-//   node tests/pyodide/snapshot_file.mjs reseal IN OUT                    -> OUT = IN's snapshot, trailer recomputed
+//   node tests/pyodide/snapshot_file.mjs reseal IN OUT                    -> OUT = IN's snapshot, sealed again
 // (`reseal` makes files that pass our own checks but not Pyodide's, to test the worker's
 // fallback when the restore itself throws.)
 import { readFileSync, writeFileSync } from "node:fs";
@@ -8,7 +8,7 @@ import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
-const { openSnapshot, sealSnapshot } = await import(
+const { openSnapshot, sealSnapshot, unsealSnapshot } = await import(
   pathToFileURL(path.join(repo, "docs/javascripts/worksheet/engine-protocol.js")).href);
 const [cmd, a, b, c] = process.argv.slice(2);
 const read = (file) => {
@@ -19,8 +19,7 @@ if (cmd === "open") {
   const { reason } = openSnapshot(read(a), { heapBytes: Number(b) || null, buildId: c || null });
   console.log(JSON.stringify({ reason }));
 } else if (cmd === "reseal") {
-  const buffer = read(a);
-  writeFileSync(b, sealSnapshot(new Uint8Array(buffer, 0, buffer.byteLength - 16)));
+  writeFileSync(b, sealSnapshot(unsealSnapshot(read(a))));
 } else {
   throw new Error(`unknown command ${cmd}`);
 }

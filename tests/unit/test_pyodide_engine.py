@@ -150,11 +150,17 @@ def test_snapshot_fits_the_fixed_heap_of_the_shipped_runtime(shipped: tuple) -> 
     heap = wasm_initial_memory(PYODIDE_DIR / "pyodide.asm.wasm")
     assert heap == 480 * 65536  # Pyodide 314.0.7: 30 MiB, fixed when the module is created
     data = snapshot.read_bytes()
-    header = struct.unpack_from("<II", data)[1]
-    assert header == 4096  # padded (engine-protocol.js HEADER_BYTES): the size is known before the file exists
-    assert len(data) == header + heap + 16  # Pyodide's header + the heap + our trailer
+    # Pyodide's header, padded to 4096 bytes (engine-protocol.js HEADER_BYTES): the size Pyodide
+    # restores is known before the file exists.
+    assert struct.unpack_from("<II", data)[1] == 4096
     build_id = "".join(f"{w:08x}" for w in struct.unpack_from("<8I", data, 16))
     assert build_id == pyodide_build_id()
+    # The page map: the snapshot is 4096 + heap bytes in 4 KiB pages; pages of zeros are left out.
+    magic, page, pages = struct.unpack_from("<4sII", data, 1024)
+    assert (magic, page, pages * page) == (b"WSPM", 4096, 4096 + heap)
+    stored = sum(bin(b).count("1") for b in data[1036:1036 + (pages + 7) // 8])
+    assert len(data) == stored * page + 16 < 0.8 * (4096 + heap)  # + our trailer; a fifth or more is zeros
+    assert data[-16:-8] == b"WSSNAP01"
 
 
 def _open(path: Path, heap: int, build_id: str) -> str | None:

@@ -3,7 +3,7 @@
 // (epoch ms) for diagnosis and `make bench`.
 // Only JSON strings cross into Python (api.evaluate_json), so no PyProxy leaks.
 
-import { BOOT, MSG, OP, TRAILER_BYTES, openSnapshot, snapshotFileBytes } from "./engine-protocol.js";
+import { BOOT, MSG, OP, SnapshotReader, snapshotBytes } from "./engine-protocol.js";
 
 /** @type {Promise<(slug: string, json: string, today: string|null) => string> | null} */
 let ready = null;
@@ -100,37 +100,29 @@ function fetchEarly(urls) {
 }
 
 /**
- * Download the snapshot file into `slot` (allocated at its known size, so Pyodide can be
- * handed the buffer before it is filled) or into a new buffer, then check it
- * (engine-protocol.js).
+ * Download the snapshot file and rebuild the snapshot in `slot` as it arrives
+ * (engine-protocol.js: the file leaves out pages of zeros), then check it.
  * @param {{snapshotURL: string, heapBytes: number|null, buildId: string|null}} opts
- * @param {Uint8Array|null} slot
+ * @param {Uint8Array} slot  zero-filled, snapshotBytes(heapBytes) long
  * @returns {Promise<{snapshot: Uint8Array|null, reason: string|null}>}
  */
 async function downloadSnapshot(opts, slot) {
   try {
     const response = await fetch(opts.snapshotURL);
     if (!response.ok) return { snapshot: null, reason: `HTTP ${response.status}` };
-    let file;
-    if (slot && response.body) {
-      const reader = response.body.getReader();
-      let at = 0;
-      for (;;) {
-        const { done, value } = await reader.read();
-        if (done) break;
-        if (at + value.byteLength > slot.byteLength) {
-          reader.cancel().catch(() => {});
-          return { snapshot: null, reason: "size: longer than expected" };
-        }
-        slot.set(value, at);
-        at += value.byteLength;
+    const file = new SnapshotReader(slot);
+    const stream = response.body.getReader();
+    for (;;) {
+      const { done, value } = await stream.read();
+      if (done) break;
+      file.push(value);
+      if (file.error) {
+        stream.cancel().catch(() => {});
+        break;
       }
-      file = slot.subarray(0, at);
-    } else {
-      file = new Uint8Array(await response.arrayBuffer());
     }
     timings.snapshot_downloaded = now();
-    const opened = openSnapshot(file, opts);
+    const opened = file.finish(opts);
     timings.snapshot_checked = now();
     return opened;
   } catch (err) {
@@ -145,10 +137,10 @@ async function boot(opts) {
   const compiled = compileWasm(wasmURL);
   compiled.catch(() => {});
   usePrecompiledWasm(wasmURL, compiled);
-  // The file's size is known in advance (engine-protocol.js): Pyodide gets the buffer now
-  // and sets up its module while the download fills it.
-  const slot = snapshotURL && opts.heapBytes ? new Uint8Array(snapshotFileBytes(opts.heapBytes)) : null;
-  const snapshotting = snapshotURL ? downloadSnapshot(opts, slot) : null;
+  // The snapshot's size is known in advance (engine-protocol.js): Pyodide gets the buffer
+  // now and sets up its module while the download fills it.
+  const slot = snapshotURL && opts.heapBytes ? new Uint8Array(snapshotBytes(opts.heapBytes)) : null;
+  const snapshotting = slot ? downloadSnapshot(opts, slot) : null;
   const run = async () => {
     progress(5, "下载 Python 运行时");
     // Both modules at once: the second is 1.2 MB and does not depend on the first.
@@ -184,30 +176,19 @@ async function boot(opts) {
 
 /**
  * Pyodide from the build's memory snapshot: the engine is already imported and warm.
- * With a `slot`, Pyodide creates its module while the snapshot downloads into it, and
- * restores once the file has arrived and passed openSnapshot(); a refused file stops the
- * restore before Pyodide reads it.
+ * Pyodide creates its module while the snapshot downloads into `slot`, and restores once
+ * the file has arrived and passed the checks; a refused file stops the restore before
+ * Pyodide reads it.
  */
 async function restore(loadPyodide, options, slot, snapshotting, wheelURL) {
-  const refused = (reason) => Object.assign(new Error(reason), { code: "snapshot" });
-  let snapshot;
-  let createPyodideModule = options.createPyodideModule;
-  if (slot) {
-    snapshot = slot.subarray(0, slot.byteLength - TRAILER_BYTES);
-    createPyodideModule = async (settings) => {
-      const module = await options.createPyodideModule(settings);
-      timings.module_created = now();
-      const opened = await snapshotting;
-      if (!opened.snapshot) throw refused(opened.reason);
-      if (opened.snapshot.byteLength !== snapshot.byteLength) throw refused("size");
-      return module;
-    };
-  } else {
+  const createPyodideModule = async (settings) => {
+    const module = await options.createPyodideModule(settings);
+    timings.module_created = now();
     const opened = await snapshotting;
-    if (!opened.snapshot) throw refused(opened.reason);
-    snapshot = opened.snapshot;
-  }
-  const pyodide = await loadPyodide({ ...options, createPyodideModule, _loadSnapshot: snapshot });
+    if (!opened.snapshot) throw Object.assign(new Error(opened.reason), { code: "snapshot" });
+    return module;
+  };
+  const pyodide = await loadPyodide({ ...options, createPyodideModule, _loadSnapshot: slot });
   timings.python = now();
   // The snapshot froze the state of `random` at build time: every reader would draw the
   // same numbers. Re-seed it from the browser's entropy.
