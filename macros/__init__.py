@@ -82,7 +82,7 @@ def define_env(env: Any) -> None:
     # The snapshot's Node process boots Pyodide now, gets the wheel once it is built, and
     # works while MkDocs renders the pages; on_post_build collects it.
     job = _start_snapshot(settings)
-    wheel = build_engine_wheel()
+    wheel = build_engine_wheel(job=job)
     if job is not None:
         job.feed(wheel)
     env.variables["_ws_snapshot"] = job

@@ -71,37 +71,48 @@ SNAPSHOT_CACHE = CACHE / "worksheet-engine-snapshot"
 GZIP_CACHE = CACHE / "worksheet-gzip"
 log = logging.getLogger("mkdocs.macros.runtime")
 
-#: Run by Node: compile the engine's sources with Pyodide's Python (3.14) into
-#: unchecked-hash .pyc files (PEP 552), which Python uses without looking at the
-#: source's timestamp (the wheel's files get new timestamps when unpacked).
+#: Python, run by Pyodide's Python (3.14) under Node: compile the engine's sources (JSON
+#: ``{name: base64}`` in SOURCES_PATH) into unchecked-hash .pyc files (PEP 552), which
+#: Python uses without looking at the source's timestamp (the wheel's files get new
+#: timestamps when unpacked), and write ``{pyc name: base64}`` to OUT_PATH.
+_COMPILE_PY = """
+def _ws_compile(sources_path, out_path):
+    import base64, importlib.util, json, os, py_compile
+    out = {}
+    with open(sources_path, encoding="utf-8") as f:
+        sources = json.load(f)
+    for name, data in sources.items():
+        path = "/src/" + name
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(path, "wb") as f:
+            f.write(base64.b64decode(data))
+        cfile = importlib.util.cache_from_source(path)
+        py_compile.compile(path, cfile=cfile, dfile=name, doraise=True,
+                           invalidation_mode=py_compile.PycInvalidationMode.UNCHECKED_HASH)
+        with open(cfile, "rb") as f:
+            out[os.path.relpath(cfile, "/src")] = base64.b64encode(f.read()).decode()
+    with open(out_path, "w", encoding="utf-8") as f:
+        json.dump(out, f)
+"""
+
+#: Run by Node when no snapshot is being made: the compile step alone.
 _COMPILE_JS = r"""
 const [pyodideUrl, inPath, outPath] = process.argv.slice(2);
 const { loadPyodide } = await import(pyodideUrl);
 const { readFileSync, writeFileSync } = await import("node:fs");
 const py = await loadPyodide({ env: { PYTHONNODEBUGRANGES: "1" } });
-py.globals.set("sources_json", readFileSync(inPath, "utf8"));
-writeFileSync(outPath, py.runPython(`
-import base64, importlib.util, json, os, py_compile
-out = {}
-for name, data in json.loads(sources_json).items():
-    path = "/src/" + name
-    os.makedirs(os.path.dirname(path), exist_ok=True)
-    with open(path, "wb") as f:
-        f.write(base64.b64decode(data))
-    cfile = importlib.util.cache_from_source(path)
-    py_compile.compile(path, cfile=cfile, dfile=name, doraise=True,
-                       invalidation_mode=py_compile.PycInvalidationMode.UNCHECKED_HASH)
-    with open(cfile, "rb") as f:
-        out[os.path.relpath(cfile, "/src")] = base64.b64encode(f.read()).decode()
-json.dumps(out)
-`));
+py.FS.writeFile("/tmp/sources.json", readFileSync(inPath));
+py.runPython(`""" + _COMPILE_PY + r"""
+_ws_compile("/tmp/sources.json", "/tmp/pyc.json")`);
+writeFileSync(outPath, py.FS.readFile("/tmp/pyc.json"));
 """
 
 #: Run by Node in a throw-away Pyodide instance (pyodide#5729: an instance that made a
 #: snapshot must not be used again). It boots first, then reads the wheel's path from
 #: stdin, so booting overlaps with compiling the wheel's bytecode. Only strings cross
 #: between JS and Python (no JS object may be referenced from the snapshot).
-#: Exit codes: 2 warm-up failed, 3 restore failed, 4 restored engine answered otherwise.
+#: Exit codes: 2 warm-up failed, 3 restore failed, 4 restored engine answered otherwise,
+#: 5 compiling failed.
 _SNAPSHOT_JS = r"""
 const [pyodideUrl, protocolUrl, outPath] = process.argv.slice(2);
 const { loadPyodide } = await import(pyodideUrl);
@@ -112,11 +123,33 @@ const fail = (code, what, err) => {
   process.stderr.write(`${what}: ${(err && err.message) || err}\n`);
   process.exit(code);
 };
-const py = await loadPyodide({ ...quiet, _makeSnapshot: true });
-let wheelPath = "";
-for await (const chunk of process.stdin) wheelPath += chunk;
-wheelPath = wheelPath.trim();
-if (!wheelPath) process.exit(0);  // the build did not need the snapshot after all
+// PYTHONNODEBUGRANGES: the same flags as the bytecode compiled for the wheel.
+const py = await loadPyodide({ ...quiet, _makeSnapshot: true, env: { PYTHONNODEBUGRANGES: "1" } });
+// Orders on stdin, one a line: "compile SOURCES OUT" (optional: the wheel's bytecode,
+// compiled by this booted instance before it imports the engine, which saves a second
+// Pyodide boot), then "wheel PATH". End of input before "wheel": nothing to do.
+const lines = (await import("node:readline")).createInterface({ input: process.stdin })[Symbol.asyncIterator]();
+let wheelPath = null;
+for (;;) {
+  const { value, done } = await lines.next();
+  if (done) process.exit(0);
+  const [order, a, b] = value.trim().split("\t");
+  if (order === "compile") {
+    try {
+      py.FS.writeFile("/tmp/sources.json", fs.readFileSync(a));
+      py.runPython(`""" + _COMPILE_PY + r"""
+_ws_compile("/tmp/sources.json", "/tmp/pyc.json")
+del _ws_compile`);
+      fs.writeFileSync(b, py.FS.readFile("/tmp/pyc.json"));
+      process.stdout.write("compiled\n");
+    } catch (err) {
+      fail(5, "compiling the engine failed", err);
+    }
+  } else if (order === "wheel") {
+    wheelPath = a;
+    break;
+  }
+}
 py.FS.writeFile("/tmp/engine.whl", new Uint8Array(fs.readFileSync(wheelPath)));
 let expected;
 try {
@@ -215,14 +248,15 @@ def _node() -> str | None:
     return shutil.which("node")
 
 
-def compile_bytecode(sources: list[tuple[str, bytes]], key: str) -> dict[str, bytes]:
+def compile_bytecode(sources: list[tuple[str, bytes]], key: str, job: SnapshotJob | None = None) -> dict[str, bytes]:
     """``{"pkg/__pycache__/mod.cpython-314.pyc": bytes}`` for the ``.py`` files in ``sources``.
 
     Importing the engine from source costs Pyodide about 0.7 s of compiling on a
     2-core machine, from bytecode about 0.06 s (what the plain boot, without the
     snapshot, pays). Pyodide's Python is newer than the build's, so Node runs Pyodide
     itself once per engine version (a few seconds); the result is cached. Without Node
-    this returns {} and the wheel carries sources only.
+    this returns {} and the wheel carries sources only. When a snapshot is being made,
+    its Node process (``job``, Pyodide already booting) compiles instead.
     """
     cache_dir = Path(os.environ.get("WS_PYC_CACHE") or PYC_CACHE)
     cache = cache_dir / f"{pyodide_version()}-{key}.json"
@@ -241,8 +275,9 @@ def compile_bytecode(sources: list[tuple[str, bytes]], key: str) -> dict[str, by
         script.write_text(_COMPILE_JS, encoding="utf-8")
         src.write_text(json.dumps(payload), encoding="utf-8")
         try:
-            subprocess.run([node, str(script), (PYODIDE_DIR / "pyodide.mjs").as_uri(), str(src), str(out)],
-                           check=True, capture_output=True, timeout=180)
+            if job is None or not job.compile(src, out):
+                subprocess.run([node, str(script), (PYODIDE_DIR / "pyodide.mjs").as_uri(), str(src), str(out)],
+                               check=True, capture_output=True, timeout=180)
             text = out.read_text(encoding="utf-8")
             compiled = {k: base64.b64decode(v) for k, v in json.loads(text).items()}
         except (OSError, ValueError, subprocess.SubprocessError) as exc:
@@ -278,12 +313,12 @@ def engine_sources(engine_dir: Path = ENGINE_DIR) -> tuple[list[tuple[str, bytes
     return files, content_hash
 
 
-def build_engine_wheel(bytecode: bool = True, engine_dir: Path = ENGINE_DIR) -> EngineWheel:
+def build_engine_wheel(bytecode: bool = True, engine_dir: Path = ENGINE_DIR, job: SnapshotJob | None = None) -> EngineWheel:
     """A deterministic py3-none-any wheel of ``worksheet_engine`` for the browser: the
     files of :func:`engine_sources`, plus Pyodide-compiled bytecode when ``bytecode`` and
     Node are available."""
     files, content_hash = engine_sources(engine_dir)
-    pyc = compile_bytecode(files, content_hash) if bytecode else {}
+    pyc = compile_bytecode(files, content_hash, job) if bytecode else {}
     files += sorted(pyc.items())
     # A local version label carries the content hash (and whether bytecode is inside),
     # so a changed engine gets a new URL and no browser keeps a stale cached copy.
@@ -446,10 +481,10 @@ class SnapshotJob:
         tmp = Path(tempfile.mkdtemp(prefix="ws-snapshot-"))
         script = tmp / "snapshot.mjs"
         script.write_text(_SNAPSHOT_JS, encoding="utf-8")
-        with open(tmp / "out.txt", "wb") as out, open(tmp / "err.txt", "wb") as err:
+        with open(tmp / "err.txt", "wb") as err:
             proc = subprocess.Popen(
                 [node, str(script), (PYODIDE_DIR / "pyodide.mjs").as_uri(), PROTOCOL_JS.as_uri(), str(plan.cache_path)],
-                stdin=subprocess.PIPE, stdout=out, stderr=err,
+                stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=err,
             )
         return cls(plan, proc, tmp)
 
@@ -457,17 +492,34 @@ class SnapshotJob:
     def cached(self) -> bool:
         return self._proc is None
 
+    def _order(self, *words: str) -> bool:
+        if self._proc is None or self._proc.stdin is None or self._proc.stdin.closed:
+            return False
+        try:
+            self._proc.stdin.write("\t".join(words).encode() + b"\n")
+            self._proc.stdin.flush()
+            return True
+        except OSError:
+            return False  # Node died already: wait() reports why
+
+    def compile(self, sources: Path, out: Path) -> bool:
+        """Have the booted instance compile the wheel's bytecode (see compile_bytecode)."""
+        if not self._order("compile", str(sources), str(out)) or self._proc is None or self._proc.stdout is None:
+            return False
+        return self._proc.stdout.readline().strip() == b"compiled" and out.exists()
+
     def feed(self, wheel: EngineWheel) -> None:
         """Give the booted Node process the wheel the site ships."""
-        if self._proc is None or self._tmp is None or self._proc.stdin is None:
+        if self._tmp is None:
             return
         path = self._tmp / wheel.file_name
         path.write_bytes(wheel.data)
-        try:
-            self._proc.stdin.write(str(path).encode() + b"\n")
-            self._proc.stdin.close()
-        except OSError:
-            pass  # Node died already: wait() reports why
+        self._order("wheel", str(path))
+        if self._proc is not None and self._proc.stdin is not None:
+            try:
+                self._proc.stdin.close()
+            except OSError:
+                pass
 
     def cancel(self) -> None:
         if self._proc is not None and self._proc.poll() is None:
@@ -490,7 +542,7 @@ class SnapshotJob:
             self.cancel()
             raise SnapshotError(f"making the memory snapshot took over {timeout:.0f} s") from None
         assert self._tmp is not None
-        out = (self._tmp / "out.txt").read_text(encoding="utf-8", errors="replace")
+        out = self._proc.stdout.read().decode("utf-8", "replace") if self._proc.stdout else ""
         err = (self._tmp / "err.txt").read_text(encoding="utf-8", errors="replace").strip()
         self._cleanup()
         took = time.perf_counter() - self._started
