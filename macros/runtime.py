@@ -522,9 +522,13 @@ class SnapshotJob:
                 pass
 
     def cancel(self) -> None:
-        if self._proc is not None and self._proc.poll() is None:
-            self._proc.kill()
-            self._proc.wait()
+        if self._proc is not None:
+            if self._proc.poll() is None:
+                self._proc.kill()
+                self._proc.wait()
+            for pipe in (self._proc.stdin, self._proc.stdout):
+                if pipe is not None and not pipe.closed:
+                    pipe.close()
         self._cleanup()
 
     def _cleanup(self) -> None:
@@ -542,7 +546,10 @@ class SnapshotJob:
             self.cancel()
             raise SnapshotError(f"making the memory snapshot took over {timeout:.0f} s") from None
         assert self._tmp is not None
-        out = self._proc.stdout.read().decode("utf-8", "replace") if self._proc.stdout else ""
+        out = ""
+        if self._proc.stdout is not None:
+            out = self._proc.stdout.read().decode("utf-8", "replace")
+            self._proc.stdout.close()
         err = (self._tmp / "err.txt").read_text(encoding="utf-8", errors="replace").strip()
         self._cleanup()
         took = time.perf_counter() - self._started
