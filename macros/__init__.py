@@ -22,6 +22,7 @@ from typing import Any
 
 import pathspec
 
+from .activities import register as register_activities
 from .forms import MODULES, MacroError, Settings, fill_worksheet_nav, render_worksheet, worksheet_index
 from .runtime import (
     RuntimeMissing,
@@ -116,6 +117,7 @@ def define_env(env: Any) -> None:
     env.variables["branding"] = extra["branding"]
     env.variables["course"] = extra["course"]
     env.variables["_ws_wheel"] = wheel
+    register_activities(env)
 
     @env.macro
     def worksheet(slug: str) -> str:

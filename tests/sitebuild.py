@@ -14,6 +14,8 @@ from contextlib import contextmanager
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
+#: The sub-path the test server publishes the site under (intranets often use one).
+SUB_PATH = "/training/"
 
 
 def free_port() -> int:

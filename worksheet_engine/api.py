@@ -12,7 +12,8 @@ The browser draws every result with one panel, from these optional generic keys:
 ``checks`` (``[{key, label, met: bool|None, reason, suggestion, hook?}]``: one verdict
 per criterion or box), ``rewrite`` (a suggested rewrite), ``charts`` (``[{title, svg}]``:
 SVG drawn by the engine) and ``links`` (``[{label, href}]``, href relative to the site
-root). ``hook`` maps extra ``data-ws-*`` attribute names to values. Worksheets may add
+root) and ``reports`` (``[{key, title, html}]``: further documents after ``report_html``,
+e.g. an interview record). ``hook`` maps extra ``data-ws-*`` attribute names to values. Worksheets may add
 their own keys too (SMART keeps ``criteria``).
 
 The worksheets are those of :data:`worksheet_engine.worksheets.WORKSHEETS`.

@@ -13,12 +13,12 @@ from typing import Any
 
 import pytest
 
-from tests.sitebuild import build_site, free_port, serve
+from tests.sitebuild import SUB_PATH, build_site, free_port, serve
 
 playwright_sync = pytest.importorskip("playwright.sync_api")
 
 CHROMIUM = os.environ.get("CHROMIUM", shutil.which("chromium") or "/usr/bin/chromium")
-SUB_PATH = "/training/"
+
 # Flags the machine needs: no sandbox as root, and no background calls to Google.
 CHROMIUM_ARGS = [
     "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -31,16 +31,6 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if "tests/browser" in str(item.fspath):
             item.add_marker(pytest.mark.browser)
-
-
-@pytest.fixture(scope="session")
-def site_root(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, int]]:
-    port = free_port()
-    root = tmp_path_factory.mktemp("served")
-    # WS_FAST_BUILD: big files gzip at level 1 (README, Tests).
-    build_site(root / SUB_PATH.strip("/"), site_url=f"http://127.0.0.1:{port}{SUB_PATH}",
-               extra_env={"WS_FAST_BUILD": "1"})
-    yield root, port
 
 
 @pytest.fixture(scope="session")

@@ -1,6 +1,7 @@
 """Backup and restore in the browser: export one / export all (file names carry the
 site's name and a date), clear all, import with a dry-run dialog, conflicts, undo,
-Markdown download, and files that must be refused without changing anything."""
+Markdown download, and files that must be refused without changing anything.
+Notices are checked by their stable codes (data-ws-notice-code / -reason)."""
 
 from __future__ import annotations
 
@@ -13,12 +14,12 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from .conftest import wait_ready
-from .test_storage import (
+from tests.support.pages import (
     FIXTURES,
     GOAL,
     PREFIX,
     SNAPSHOT,
+    expect_notice,
     new_entry,
     notice,
     open_tools,
@@ -26,6 +27,8 @@ from .test_storage import (
     stored,
     wait_saved,
 )
+
+from .conftest import wait_ready
 
 SITE_NAME = "客服管理者训练营"
 MANIFEST: dict[str, dict[str, Any]] = json.loads((FIXTURES / "manifest.json").read_text(encoding="utf-8"))
@@ -91,7 +94,7 @@ def test_export_one_and_all_then_clear_then_import_gives_back_identical_entries(
     assert comparable(everything["entries"]) == before and len(before) == 2
 
     confirm_clear_all(page)
-    expect(notice(page)).to_contain_text("已全部清除")
+    expect_notice(page, "cleared")
     assert not [k for k in page.evaluate(SNAPSHOT) if k.startswith(PREFIX)]
     expect(page.locator('[data-ws-field="goal_text"]')).to_have_value("")
     expect(page.locator("[data-ws-entry-list]")).to_contain_text("还没有条目")
@@ -106,7 +109,8 @@ def test_export_one_and_all_then_clear_then_import_gives_back_identical_entries(
     expect(dialog.locator("[data-ws-import-names]")).to_contain_text("李四 · 2026 Q4")
     assert not [k for k in page.evaluate(SNAPSHOT) if k.startswith(PREFIX + "entry.")], "changed before confirming"
     page.click("[data-ws-dialog-ok]")
-    expect(notice(page)).to_contain_text("已导入 2 个条目")
+    expect_notice(page, "imported")
+    expect(notice(page)).to_contain_text("2")
     assert comparable(stored(page)) == before
     page.reload()
     assert comparable(stored(page)) == before
@@ -119,7 +123,8 @@ def test_export_all_covers_every_worksheet_and_import_reaches_them(page: Any, ba
     dialog = page.locator("[data-ws-dialog]")
     expect(dialog.locator('[data-ws-import-slug="swot"]')).to_contain_text("SWOT")
     page.click("[data-ws-dialog-ok]")
-    expect(notice(page)).to_contain_text("其中 1 个属于其他工作表")
+    expect_notice(page, "imported")
+    expect(notice(page)).to_contain_text("1")
     open_tools(page)
     _, everything = download(page, "export-all")
     assert sorted(e["worksheet"] for e in everything["entries"]) == ["smart", "smart", "swot"]
@@ -136,7 +141,7 @@ def test_cancelling_the_import_dialog_changes_nothing(page: Any, base_url: str) 
     expect(page.locator("[data-ws-dialog]")).to_be_visible()
     page.keyboard.press("Escape")
     expect(page.locator("[data-ws-dialog]")).to_be_hidden()
-    expect(notice(page)).to_contain_text("已取消导入")
+    expect_notice(page, "import-cancelled")
     assert page.evaluate(SNAPSHOT) == snap
     import_file(page, FIXTURES / "valid_v1_backup.json")
     page.click("[data-ws-dialog-cancel]")
@@ -205,12 +210,11 @@ def test_bad_files_get_a_chinese_message_and_change_nothing(page: Any, base_url:
     wait_saved(page)
     snap = page.evaluate(SNAPSHOT)
     import_file(page, FIXTURES / name)
-    message = notice(page)
-    expect(message).to_have_attribute("data-kind", "error")
-    expect(message).to_contain_text(f"无法导入“{name}”")
-    expect(message).to_contain_text("本机数据没有任何改动")
-    text = message.inner_text()
-    assert re.search(r"[\u4e00-\u9fff]{4}", text.split("：", 1)[1])
+    message = expect_notice(page, "import-failed", "error")
+    # The reason is the format's own code, the same one node and Python give for this file.
+    expect(message).to_have_attribute("data-ws-notice-reason", MANIFEST[name]["code"])
+    expect(message).to_contain_text(name)
+    assert re.search(r"[\u4e00-\u9fff]{4}", message.inner_text())
     expect(page.locator("[data-ws-dialog]")).to_be_hidden()
     assert page.evaluate(SNAPSHOT) == snap
     assert page.evaluate("({}).polluted === undefined && Object.prototype.polluted === undefined")
@@ -220,9 +224,9 @@ def test_bad_files_get_a_chinese_message_and_change_nothing(page: Any, base_url:
 def test_huge_and_binary_files_are_refused(page: Any, base_url: str) -> None:
     open_ws(page, base_url)
     page.set_input_files('[data-ws-action="import"]', files=[{"name": "huge.json", "mimeType": "application/json", "buffer": b" " * (5_000_001)}])
-    expect(notice(page)).to_contain_text("文件太大")
+    expect(expect_notice(page, "import-failed", "error")).to_have_attribute("data-ws-notice-reason", "too_large")
     page.set_input_files('[data-ws-action="import"]', files=[{"name": "photo.json", "mimeType": "image/png", "buffer": bytes(range(256)) * 40}])
-    expect(notice(page)).to_contain_text("不是有效的 JSON")
+    expect(notice(page)).to_have_attribute("data-ws-notice-reason", "not_json")
     assert stored(page) == []
 
 
@@ -257,7 +261,7 @@ def test_clear_all_asks_first_and_offers_a_backup(page: Any, base_url: str) -> N
     expect(dialog).to_be_visible()
     page.keyboard.press("Escape")
     expect(dialog).to_be_hidden()
-    expect(notice(page)).to_contain_text("没有删除任何数据")
+    expect_notice(page, "clear-cancelled")
     assert [e["data"]["goal_text"] for e in stored(page)] == ["不要删掉我"]
     # Keyboard only: focus starts on 取消; Enter there cancels too.
     page.click('[data-ws-action="clear-all"]')

@@ -7,6 +7,8 @@ import re
 
 from playwright.sync_api import expect
 
+from tests.support.pages import result_shown
+
 from .conftest import wait_ready
 
 GOAL = "本季度末前，将团队的客户满意度（CSAT）从85%提升到92%。"
@@ -31,7 +33,7 @@ def test_goal_checked_by_python_and_restored_after_reload(page, base_url):
     expect(time_bound).to_have_attribute("data-met", "true")
     expect(page.locator('[data-ws-criterion="measurable"]')).to_have_attribute("data-met", "true")
     expect(page.locator('[data-ws-criterion]')).to_have_count(5)
-    expect(page.locator("[data-ws-result]")).to_contain_text("由 Python 检查")
+    result_shown(page)
 
     page.reload()
     expect(page.locator('[data-ws-field="goal_text"]')).to_have_value(GOAL)

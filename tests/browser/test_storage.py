@@ -1,9 +1,9 @@
 """Local saving that never loses work: autosave, restore after reload / closing the
 browser, named entries, two tabs, storage off or full, print view, and no entry data
 on the network. The site is served under /training/, so records live under keys
-starting with "/training/.ws.".
-
-Also the shared helpers for test_backup.py and test_xss.py.
+starting with "/training/.ws.". The two-tab logic itself is replayed interleaving by
+interleaving in tests/js/sync.test.mjs; here real tabs check the wiring, waiting by
+polling localStorage, never by sleeping. Notices are checked by their codes.
 """
 
 from __future__ import annotations
@@ -17,76 +17,29 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
+from tests.support.pages import (
+    ENTRY_PREFIX,
+    FIXTURES,
+    GOAL,
+    PREFIX,
+    SNAPSHOT,
+    current_name,
+    dialog_name,
+    entry_rows,
+    expect_notice,
+    new_entry,
+    notice,
+    open_tools,
+    open_ws,
+    result_shown,
+    stored,
+    stored_texts,
+    wait_saved,
+    wait_stored,
+    wait_texts,
+)
+
 from .conftest import CHROMIUM, CHROMIUM_ARGS, guard_context, wait_ready
-
-PREFIX = "/training/.ws."
-ENTRY_PREFIX = PREFIX + "entry."
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "backups"
-GOAL = "本季度末前，将二组的一次解决率从 72% 提升到 78%。"
-
-READ_FIELDS = """() => Object.fromEntries([...document.querySelectorAll('[data-ws-form] [data-ws-field]')]
-  .map((n) => [n.dataset.wsField, n.value]))"""
-STORED = f"""() => Object.keys(localStorage).filter((k) => k.startsWith({json.dumps(ENTRY_PREFIX)}))
-  .map((k) => JSON.parse(localStorage.getItem(k)))"""
-SNAPSHOT = "() => Object.fromEntries(Object.keys(localStorage).sort().map((k) => [k, localStorage.getItem(k)]))"
-
-
-# ---- helpers shared with the other storage test files ------------------------------------
-
-
-def open_ws(page: Any, base_url: str, slug: str = "smart") -> None:
-    page.goto(f"{base_url}worksheets/{slug}/")
-    page.wait_for_selector(f'[data-ws-root="{slug}"][data-ws-mounted]')
-
-
-def open_tools(page: Any) -> None:
-    page.evaluate("document.querySelectorAll('.ws-entries__more').forEach((d) => { d.open = true; })")
-
-
-def stored(page: Any) -> list[dict[str, Any]]:
-    return page.evaluate(STORED)
-
-
-def stored_texts(page: Any, field: str = "goal_text") -> list[str]:
-    return sorted(str(e["data"].get(field, "")) for e in stored(page))
-
-
-def wait_saved(page: Any) -> None:
-    expect(page.locator("[data-ws-save-status]")).to_have_attribute("data-state", "saved")
-
-
-def dialog_name(page: Any, name: str) -> None:
-    """Fill the open name dialog and confirm it."""
-    dialog = page.locator("[data-ws-dialog]")
-    expect(dialog).to_have_attribute("data-kind", "name")
-    expect(dialog).to_be_visible()
-    page.fill("[data-ws-dialog-input]", name)
-    page.click("[data-ws-dialog-ok]")
-    expect(dialog).to_be_hidden()
-
-
-def new_entry(page: Any, name: str) -> None:
-    page.click('[data-ws-action="new-entry"]')
-    dialog_name(page, name)
-    expect(page.locator("[data-ws-entry-select] option:checked")).to_have_text(name)
-
-
-def current_name(page: Any) -> str:
-    return page.locator("[data-ws-entry-select] option:checked").inner_text()
-
-
-def entry_rows(page: Any) -> list[dict[str, str]]:
-    return page.evaluate(
-        """() => [...document.querySelectorAll('[data-ws-entry-list] tbody tr')].map((r) => ({
-          name: r.querySelector('.ws-entry-name').textContent, saved: r.querySelector('time').textContent,
-          savedIso: r.querySelector('time').dateTime, completion: r.querySelector('.ws-entry-completion').textContent.trim(),
-          current: r.getAttribute('aria-current') === 'true'}))"""
-    )
-
-
-def notice(page: Any) -> Any:
-    return page.locator("[data-ws-notice]")
-
 
 # ---- autosave and restore ------------------------------------------------------------------
 
@@ -240,7 +193,8 @@ def test_named_entries_create_rename_duplicate_delete_undo_and_switch(page: Any,
     before = {e["id"]: e for e in stored(page)}
     page.select_option("[data-ws-entry-select]", label="张三 · 2026 Q4")
     page.click('[data-ws-action="delete-entry"]')
-    expect(notice(page)).to_contain_text("已删除“张三 · 2026 Q4”")
+    expect_notice(page, "deleted")
+    expect(notice(page)).to_contain_text("张三 · 2026 Q4")
     assert len(stored(page)) == 2
     expect(page.locator("[data-ws-entry-select]")).not_to_contain_text("张三 · 2026 Q4")
     notice(page).locator('[data-ws-action="undo"]').click()
@@ -344,30 +298,32 @@ def test_concurrent_edits_to_different_fields_are_merged(context: Any, base_url:
     # Both type before either autosave fires.
     a.fill('[data-ws-field="owner"]', "A 填的责任人")
     b.fill('[data-ws-field="why_relevant"]', "B 填的关系")
-    wait_saved(a)
-    wait_saved(b)
-    b.wait_for_timeout(600)
-    entries = stored(a)
+    # Both tabs end up showing both edits: after that nothing is left to save anywhere.
+    for p in (a, b):
+        expect(p.locator('[data-ws-field="owner"]')).to_have_value("A 填的责任人")
+        expect(p.locator('[data-ws-field="why_relevant"]')).to_have_value("B 填的关系")
+        wait_saved(p)
+    entries = wait_stored(a, "(es) => es.length >= 1 && es.every((e) => e.data.owner && e.data.why_relevant)")
     assert len(entries) == 1, entries
     data = entries[0]["data"]
     assert (data["goal_text"], data["owner"], data["why_relevant"]) == ("共同的起点", "A 填的责任人", "B 填的关系")
     for p in (a, b):
-        expect(p.locator('[data-ws-field="owner"]')).to_have_value("A 填的责任人")
-        expect(p.locator('[data-ws-field="why_relevant"]')).to_have_value("B 填的关系")
+        assert p.locator("[data-ws-notice]").get_attribute("data-ws-notice-code") != "kept-copy"
 
 
 def test_concurrent_edits_to_the_same_field_keep_both_versions(context: Any, base_url: str) -> None:
     a, b = _two_tabs_on_one_entry(context, base_url)
     a.fill('[data-ws-field="goal_text"]', "A 的版本")
     b.fill('[data-ws-field="goal_text"]', "B 的版本")
-    wait_saved(a)
-    wait_saved(b)
-    a.wait_for_timeout(600)
-    assert stored_texts(a) == ["A 的版本", "B 的版本"]
-    # Whichever tab lost the race says so, and names the copy.
-    warned = [p for p in (a, b) if "另存为新条目" in (p.locator("[data-ws-notice]").text_content() or "")]
+    # The copy is written by the tab that lost the race, in the same task that shows its
+    # notice: once both versions are stored, the notices are final.
+    wait_texts(a, ["A 的版本", "B 的版本"])
+    wait_texts(b, ["A 的版本", "B 的版本"])
+    warned = [p for p in (a, b) if p.locator("[data-ws-notice]").get_attribute("data-ws-notice-code") == "kept-copy"]
     assert len(warned) == 1
+    expect(warned[0].locator("[data-ws-notice]")).to_be_visible()
     assert "本页副本" in current_name(warned[0])
+    assert stored_texts(a) == ["A 的版本", "B 的版本"]
 
 
 def test_simultaneous_saves_in_two_tabs_never_lose_a_version(context: Any, base_url: str) -> None:
@@ -383,11 +339,9 @@ def test_simultaneous_saves_in_two_tabs_never_lose_a_version(context: Any, base_
             expect(p.locator("[data-ws-entry-select] option:checked")).to_have_attribute("value", original)
         a.evaluate(set_goal, f"A 第 {r} 轮")
         b.evaluate(set_goal, f"B 第 {r} 轮")
+        wait_stored(a, f"(es) => ['A 第 {r} 轮', 'B 第 {r} 轮'].every((t) => es.some((e) => e.data.goal_text === t))")
         wait_saved(a)
         wait_saved(b)
-        a.wait_for_timeout(700)
-        texts = stored_texts(a)
-        assert f"A 第 {r} 轮" in texts and f"B 第 {r} 轮" in texts, (r, texts)
 
 
 def test_storage_events_never_overwrite_unsaved_typing(context: Any, base_url: str) -> None:
@@ -400,28 +354,26 @@ def test_storage_events_never_overwrite_unsaved_typing(context: Any, base_url: s
         """() => { const f = document.querySelector('[data-ws-field="goal_text"]'); f.value = 'A 抢先保存';
            f.dispatchEvent(new Event('input', {bubbles: true})); }"""
     )
-    wait_saved(a)
-    wait_saved(b)
-    b.wait_for_timeout(600)
-    assert stored_texts(a) == ["A 抢先保存", "共同的起点（B 正在打字）"]
+    wait_texts(a, ["A 抢先保存", "共同的起点（B 正在打字）"])
+    expect(b.locator('[data-ws-field="goal_text"]')).to_have_value("共同的起点（B 正在打字）")
 
 
 def test_deleting_or_clearing_in_another_tab_is_announced(context: Any, base_url: str) -> None:
     a, b = _two_tabs_on_one_entry(context, base_url)
     a.click('[data-ws-action="delete-entry"]')
-    expect(b.locator("[data-ws-notice]")).to_contain_text("在另一个标签页被删除了")
+    expect_notice(b, "deleted-elsewhere", "warning")
     # B still shows the text and can bring it back.
     expect(b.locator('[data-ws-field="goal_text"]')).to_have_value("共同的起点")
     b.locator('[data-ws-notice] [data-ws-action="undo"]').click()
     expect(a.locator("[data-ws-entry-select]")).to_contain_text("SMART 目标检查")
-    assert stored_texts(a) == ["共同的起点"]
+    wait_texts(a, ["共同的起点"])
     # Clearing everything in A empties B too (it was the user's explicit choice).
     open_tools(a)
     a.click('[data-ws-action="clear-all"]')
     a.click("[data-ws-dialog-ok]")
-    expect(b.locator("[data-ws-notice]")).to_contain_text("在另一个标签页被清除")
+    expect_notice(b, "cleared-elsewhere")
     expect(b.locator('[data-ws-field="goal_text"]')).to_have_value("")
-    assert stored(a) == []
+    wait_stored(a, "(es) => es.length === 0")
 
 
 # ---- storage trouble ---------------------------------------------------------------------------
@@ -438,9 +390,7 @@ STORAGE_OFF = {
 def test_storage_disabled_still_lets_the_user_type_check_and_export(context: Any, page: Any, base_url: str, how: str) -> None:
     page.add_init_script(STORAGE_OFF[how])
     open_ws(page, base_url)
-    warning = notice(page)
-    expect(warning).to_contain_text("禁用了本地存储")
-    expect(warning).to_have_attribute("data-kind", "error")
+    warning = expect_notice(page, "storage-disabled", "error")
     page.fill('[data-ws-field="goal_text"]', GOAL)
     expect(page.locator("[data-ws-save-status]")).to_have_attribute("data-state", "memory")
     expect(page.locator("[data-ws-save-status]")).to_contain_text("内存")
@@ -478,8 +428,7 @@ def test_storage_full_keeps_working_in_memory_and_offers_export(page: Any, base_
     wait_saved(page)
     page.evaluate("window.__full = true")
     page.fill('[data-ws-field="goal_text"]', "存满之后还在打字")
-    warning = notice(page)
-    expect(warning).to_contain_text("存储已满")
+    warning = expect_notice(page, "storage-full", "error")
     expect(page.locator("[data-ws-save-status]")).to_have_attribute("data-state", "memory")
     assert stored_texts(page) == ["存满之前"]  # the browser kept the old copy; the new one is in memory
     with page.expect_download() as info:
@@ -511,7 +460,7 @@ def test_backup_reminder_when_the_last_backup_is_old(page: Any, base_url: str) -
              "name": "很久以前的条目", "created_at": old, "saved_at": old, "rev": 0, "data": {"goal_text": "旧目标"}}
     page.add_init_script(f"if (!sessionStorage.seeded) {{ sessionStorage.seeded = 1; localStorage.setItem({json.dumps(ENTRY_PREFIX + 'smart.old1')}, {json.dumps(json.dumps(entry))}); }}")
     open_ws(page, base_url)
-    expect(notice(page)).to_contain_text("没有备份")
+    expect_notice(page, "backup-reminder", "warning")
     with page.expect_download():
         notice(page).locator('[data-ws-action="backup-now"]').click()
     page.reload()
@@ -540,7 +489,8 @@ def test_stored_records_keep_their_key_format_and_old_versions_are_migrated(page
     expect(page.locator("[data-ws-entry-select] option:checked")).to_have_text(v0["title"])
     expect(page.locator('[data-ws-field="goal_text"]')).to_have_value(v0["values"]["goal_text"])
     # The unreadable (newer) record is announced and left exactly as it was.
-    expect(notice(page)).to_contain_text("1 条记录无法读取")
+    expect_notice(page, "unreadable-records", "warning")
+    expect(notice(page)).to_contain_text("1 条")
     page.fill('[data-ws-field="owner"]', "迁移后修改")
     wait_saved(page)
     snap = page.evaluate(SNAPSHOT)
@@ -620,7 +570,7 @@ def test_no_entry_data_in_any_network_request(context: Any, page: Any, base_url:
     new_entry(page, f"{secret} · 2026 Q4")
     page.fill('[data-ws-field="goal_text"]', secret)
     page.click('[data-ws-action="check"]')
-    expect(page.locator("[data-ws-result]")).to_contain_text("由 Python 检查")
+    result_shown(page)
     open_tools(page)
     with page.expect_download():
         page.click('[data-ws-action="export-all"]')

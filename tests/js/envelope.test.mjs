@@ -1,6 +1,7 @@
-// Pure envelope/backup logic of the browser (docs/javascripts/worksheet/envelope.js),
-// run with `node --test tests/js/`. The fixtures and their manifest are shared with
-// the Python reader (tests/unit/test_schema.py): both must give the same answers.
+// The saved-data format (docs/javascripts/worksheet/envelope.js, its only owner) and the
+// pure helpers around it (sync.js import plans and merge, transfer.js file names and
+// Markdown, entries-ui.js completion), run with `node --test tests/js/`. The fixtures
+// and their manifest (tests/fixtures/backups/) are the format's contract.
 
 import { test } from "node:test";
 import assert from "node:assert/strict";
@@ -9,10 +10,12 @@ import { fileURLToPath } from "node:url";
 import { dirname, join } from "node:path";
 
 import {
-  EnvelopeError, FORBIDDEN_KEYS, IMPORT_SUFFIX, LIMITS, SCHEMA_VERSION, applyImport, canonical, clip, completionOf,
-  entryMarkdown, fileName, fnv1a, isIsoDateTime, makeBackup, merge3, newId, parseBackup, planImport, sameData,
+  EnvelopeError, FORBIDDEN_KEYS, LIMITS, SCHEMA_VERSION, clip, fnv1a, isIsoDateTime, makeBackup, newId, parseBackup,
   upgradeEnvelope, validateEnvelope,
 } from "../../docs/javascripts/worksheet/envelope.js";
+import { IMPORT_SUFFIX, applyImport, canonical, merge3, planImport, sameData } from "../../docs/javascripts/worksheet/sync.js";
+import { entryMarkdown, fileName, mdText } from "../../docs/javascripts/worksheet/transfer.js";
+import { completionOf } from "../../docs/javascripts/worksheet/entries-ui.js";
 
 const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), "..", "fixtures", "backups");
 const fixture = (name) => readFileSync(join(FIXTURES, name), "utf8");
@@ -191,16 +194,19 @@ test("hostile payload strings are plain data: accepted, unchanged", () => {
   assert.match(site, /<script>/);
 });
 
-test("merge3: edits to different fields merge; the same field in both is a conflict", () => {
+test("merge3(base, theirs, mine): edits to different fields merge; the same field in both is a conflict", () => {
   const base = { a: "1", b: "1", list: [] };
-  assert.deepEqual(merge3(base, { ...base, a: "mine" }, { ...base, b: "theirs" }), { data: { a: "mine", b: "theirs", list: [] }, conflicts: [] });
+  assert.deepEqual(merge3(base, { ...base, b: "theirs" }, { ...base, a: "mine" }), { data: { a: "mine", b: "theirs", list: [] }, conflicts: [] });
   assert.deepEqual(merge3(base, { ...base, a: "same" }, { ...base, a: "same" }).conflicts, []);
-  const c = merge3(base, { ...base, a: "mine" }, { ...base, a: "theirs" });
+  const c = merge3(base, { ...base, a: "theirs" }, { ...base, a: "mine" });
   assert.deepEqual(c.conflicts, ["a"]);
   assert.equal(c.data.a, "mine");
   // Missing, null, "" and [] are all "empty": a new entry's {} base does not fake a conflict.
-  assert.deepEqual(merge3({}, { a: "", list: [] }, { a: "theirs" }), { data: { a: "theirs", list: [] }, conflicts: [] });
-  assert.deepEqual(merge3(base, { ...base, list: [{ t: "x" }] }, { ...base, list: [{ t: "y" }] }).conflicts, ["list"]);
+  assert.deepEqual(merge3({}, { a: "theirs" }, { a: "", list: [] }), { data: { a: "theirs", list: [] }, conflicts: [] });
+  assert.deepEqual(merge3(base, { ...base, list: [{ t: "y" }] }, { ...base, list: [{ t: "x" }] }).conflicts, ["list"]);
+  // A multiple choice is one value: different selections are a conflict, the same one is not.
+  assert.deepEqual(merge3({ m: [] }, { m: ["a"] }, { m: ["b"] }).conflicts, ["m"]);
+  assert.deepEqual(merge3({ m: ["a"] }, { m: ["a", "b"] }, { m: ["a"], x: "1" }), { data: { m: ["a", "b"], x: "1" }, conflicts: [] });
 });
 
 test("sameData and canonical ignore key order", () => {
@@ -281,8 +287,38 @@ test("entryMarkdown escapes markup and keeps every answer", () => {
   const md = entryMarkdown(def, { ...ENV(), name: "<b>王五</b>", data: { context: "第一行\n第二行", strengths: [{ text: "<script>alert(1)</script>", importance: 4 }] } });
   assert.match(md, /^# \\<b\\>王五\\<\/b\\>/);
   assert.match(md, /第一行  \n第二行/);
-  assert.match(md, /1\. 优势：\\<script\\>alert\(1\)\\<\/script\\>；重要性：4/);
+  assert.match(md, /1\. 优势：\\<script\\>alert\\\(1\\\)\\<\/script\\>；重要性：4/);
   assert.doesNotMatch(md, /<script>/);
+});
+
+test("mdText: one escaper for every Markdown special, links and images neutralised", () => {
+  assert.equal(mdText("[点我](javascript:alert(1))"), "\\[点我\\]\\(javascript:alert\\(1\\)\\)");
+  assert.equal(mdText("![x](http://evil/x.png)"), "\\!\\[x\\]\\(http://evil/x.png\\)");
+  for (const c of "\\`*_{}[]()<>#|!~&") assert.equal(mdText(`a${c}b`), `a\\${c}b`, c);
+  assert.equal(mdText("普通文字 123"), "普通文字 123");
+  assert.equal(mdText(null), "");
+});
+
+test("entryMarkdown shows choices by their labels", () => {
+  const def = {
+    title: "测试",
+    sections: [{ title: "选择", fields: [
+      { name: "one", label: "单选", kind: "choice", options: [{ value: "a", label: "甲" }, { value: "b", label: "乙" }] },
+      { name: "many", label: "多选", kind: "multichoice", options: [{ value: "a", label: "甲" }, { value: "b", label: "乙" }, { value: "c", label: "丙" }] },
+      { name: "none", label: "未选", kind: "choice", options: [{ value: "a", label: "甲" }] },
+    ] }],
+  };
+  const md = entryMarkdown(def, { ...ENV(), name: "x", data: { one: "b", many: ["a", "c"], none: "" } });
+  assert.match(md, /\*\*单选\*\*：乙/);
+  assert.match(md, /\*\*多选\*\*：甲、丙/);
+  assert.doesNotMatch(md, /未选/);
+});
+
+test("a multiple choice (an array of strings) is a valid field value, kept as it is", () => {
+  const env = validateEnvelope({ ...ENV(), data: { goal_text: "x", channels: ["phone", "chat"], none: [] } });
+  assert.deepEqual(env.data.channels, ["phone", "chat"]);
+  assert.deepEqual(env.data.none, []);
+  assert.deepEqual(parseBackup(JSON.stringify(makeBackup([env], "站"))).entries[0].data, env.data);
 });
 
 test("ids are unique and storage-key safe; clip counts code points", () => {

@@ -12,17 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.sitebuild import build_site
 from worksheet_engine.worksheets import WORKSHEETS
 
 pytestmark = pytest.mark.site
-
-
-@pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    dest = tmp_path_factory.mktemp("site")
-    build_site(dest, site_url="http://intranet.example/training/")
-    return dest
 
 
 class _Collector(HTMLParser):

@@ -136,13 +136,25 @@ def built_html(site: Path, doc_path: str) -> Path:
     return site / stem / "index.html"
 
 
+def heading_wording(entry: dict[str, Any]) -> str:
+    """The wording a heading must show: the seed's, or its recorded correction."""
+    return entry.get("title_corrected") or entry["title"]
+
+
 def iter_items(page: dict[str, Any]) -> Iterator[tuple[str, str]]:
     """Yield (label, wording) for every item and sub-item that must be a heading."""
     for item in page["items"]:
         num = item.get("num")
-        yield (f"{num} {item['title']}" if num else item["title"]), item["title"]
+        yield (f"{num} {item['title']}" if num else item["title"]), heading_wording(item)
         for sub in item.get("sub", []):
-            yield f"{num}.{sub['num']}) {sub['title']}", sub["title"]
+            yield f"{num}.{sub['num']}) {sub['title']}", heading_wording(sub)
+
+
+def iter_entries() -> Iterator[dict[str, Any]]:
+    for page in PAGES:
+        for item in page["items"]:
+            yield item
+            yield from item.get("sub", [])
 
 
 @dataclass
@@ -197,6 +209,27 @@ def test_outline_file_is_well_formed() -> None:
                 assert isinstance(sub["num"], str) and sub["title"].strip()
         for activity in page.get("activities", []):
             assert activity["type"] in ACTIVITY_TYPES, activity
+
+
+def test_corrections_are_small_and_explained() -> None:
+    """A corrected title fixes a typo or punctuation, not the wording: after
+    normalising, it differs from the seed's by at most two characters, and a note says why."""
+    import difflib
+    corrected = [e for e in iter_entries() if "title_corrected" in e]
+    assert corrected, "the seed's typos (客服行现状, 结构目标, 有效的倾听) should be corrected on the page"
+    for entry in corrected:
+        a, b = normalise(entry["title"]), normalise(entry["title_corrected"])
+        changed = sum(max(i2 - i1, j2 - j1) for tag, i1, i2, j1, j2 in
+                      difflib.SequenceMatcher(None, a, b).get_opcodes() if tag != "equal")
+        assert a != b and changed <= 2, entry
+        assert entry.get("note"), entry
+
+
+def test_visible_headings_use_full_width_punctuation(pages: dict[str, PageText]) -> None:
+    """Headings readers see use Chinese punctuation (the seed's half-width ",:?" are fixed)."""
+    bad = [(p, t) for p, page in pages.items() for _, t in page.headings
+           if re.search(r"[\u4e00-\u9fff][,:?;!]|[,:?;!][\u4e00-\u9fff]", t)]
+    assert not bad, bad
 
 
 def test_strict_build_succeeds(build: Build) -> None:

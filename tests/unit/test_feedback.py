@@ -343,7 +343,7 @@ def test_first_draft_drill() -> None:
 
 def test_example_is_level_two() -> None:
     ex = DEFINITION.example
-    assert ex["kind"] == "BIA" and "王芳" in ex["agent_name"]
+    assert ex["kind"] == "BIA" and "小孙" in ex["agent_name"]
     r = api.evaluate("feedback", ex)
     assert r["level"] == 2 and r["ok"] is True
     assert all(c["met"] for c in r["checks"])

@@ -1,5 +1,7 @@
-"""Runs the browser's pure JavaScript helpers' tests (tests/js/*.test.mjs) with
-`node --test`; they check envelope.js against the same fixtures as test_schema.py."""
+"""Runs the browser's pure JavaScript tests (tests/js/*.test.mjs) with `node --test`:
+envelope.test.mjs (the saved-data format against tests/fixtures/backups/),
+sync.test.mjs (two and three tabs, every interleaving replayed deterministically) and
+result.test.mjs (hooks, links and checks of the result panel)."""
 
 from __future__ import annotations
 

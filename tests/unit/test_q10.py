@@ -126,7 +126,7 @@ def test_every_cause_needs_a_tag() -> None:
     data["q6_causes"].append({"cause": "新人比例偏高"})
     r = api.evaluate("q10", data)
     untagged = [i for i in r["issues"] if i["code"] == "cause_untagged"]
-    assert len(untagged) == 1 and untagged[0]["field"] == "q6_causes.4.control"
+    assert len(untagged) == 1 and untagged[0]["field"] == "q6_causes.5.control"
     assert untagged[0]["severity"] == "error"
 
 

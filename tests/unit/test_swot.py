@@ -76,7 +76,7 @@ def test_definition_registered_and_shaped() -> None:
         assert [s.name for s in by_name[name].item_fields] == ["strategy", "uses"]
     info = api.worksheet_info("swot")
     json.dumps(info, ensure_ascii=False)
-    assert info["example"]["context"].startswith("我作为客服")
+    assert info["example"]["context"].startswith("未来 12 个月，我作为二组组长")
 
 
 def test_example_is_clean() -> None:
@@ -197,6 +197,7 @@ def test_internal_item_under_external_quadrant(quadrant: str, phrase: str) -> No
         ("opportunities", "公司给我安排了季度管理培训"),
         ("opportunities", "我有机会参加储备干部选拔"),
         ("opportunities", "公司推行新的质检流程，抽检量翻倍"),
+        ("opportunities", "中心明年计划扩招约 60 名新人，需要若干名带教组长"),  # 中心 decides, not the team
         ("threats", "AI 机器人的能力越来越强，简单咨询在减少"),
         ("threats", "竞争对手的服务能力更强，客户流向对方"),
     ],

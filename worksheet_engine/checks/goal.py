@@ -55,16 +55,18 @@ from ..lang.kpi import (
     OBJECT_RE,
     ONE_ON_ONE_RE,
     OUTCOME_RE,
+    PERSONAL_ACTION_RE,
     PERSONAL_CONCRETE_RE,
     PERSONAL_RE,
     VAGUE_RE,
     Kpi,
     MetricMention,
     en,
+    find_kpi_typos,
     find_metrics,
 )
 from ..model import Issue
-from ..lang.normalize import Normalized, SpanMask, compile_fast, fmt_number, normalize
+from ..lang.normalize import Normalized, SpanMask, compile_fast, fmt_number, normalize, replace_spans
 
 CRITERIA = ("specific", "measurable", "achievable", "relevant", "time_bound")
 CRITERION_LABELS = {
@@ -92,7 +94,7 @@ _SENTENCE_SPLIT = compile_fast(r"[;。!?\n]|\.(?!\d)")
 _UNIT = (
     r"(?P<unit>%|‰|个百分点|百分点|percentage points?|pp|pts?|points?|分钟|秒钟|分|秒|secs?|seconds?|s|mins?|minutes?|"
     r"小时|hours?|hrs?|h|个?工作日|天|日|days?|周|weeks?|个月|月|months?|年|years?|次|通|条|单|件|名|人|位|份|项|个|"
-    r"场|篇|本|节|轮|倍|x|公斤|kg|斤|公里|km|元|块|颗星|星|声|封|家|门|遍|课时|课|笔|例|起|期|批|"
+    r"场|篇|本|节|轮|张|倍|x|公斤|kg|斤|公里|km|元|块|颗星|星|声|封|家|门|遍|课时|课|笔|例|起|期|批|"
     r"calls?|tickets?|sessions?|times?|agents?|people|reports?|articles?|e-?mails?|complaints?|1:1s|role-?plays?|"
     r"meetings?|cases?)(?![A-Za-z])"
 )
@@ -146,9 +148,11 @@ _MULTIPLIER = compile_fast(
 _ZERO = compile_fast(
     r"清零|归零|清空|清完|消化完|(?:全部)?处理完(?:毕)?|(?:为|到|至|成)零|零(?![售食钱件星散碎用点基])(?=[\u4e00-\u9fff])|不再(?:出现|发生|有)|杜绝|消除|"
     r"无(?:一|1)?(?:例|起|单|件|次|通|人|位)|(?:1|一)(?:通|个|位|条|单|件|次|例|起|封)[^,.;!?]{0,10}?都(?:不|没)|"
-    r"不(?:漏接|遗漏|积压|超时|迟到|早退|缺勤|旷工)|不发生(?:一起|1起|任何)?|没有(?:人|一个人|任何)|无人|"
+    r"不(?:能|可以|得|准|许|会|再)?(?:漏接|遗漏|积压|超时|迟到|早退|缺勤|旷工)|不发生(?:一起|1起|任何)?|没有(?:人|一个人|任何)|无人|"
+    r"任何[^,.;!?]{0,10}?都(?:不|没)|清掉|清光|清干净|"
     r"无(?:重大|有效|任何)?(?=客诉|投诉|差评|迟到|漏接|积压|超时|事故|差错|缺勤)|" + en(
-        r"zero|no more(?! than)|eliminate[sd]?|never again|none|no (?:missed|overdue|late|unanswered|backlog)"),
+        r"zero|no more(?! than)|eliminate[sd]?|never again|none|no (?:missed|overdue|late|unanswered|backlog|abandoned|dropped)|"
+        r"never (?:have |get |let |see |miss )?(?:a single|any|one)|not (?:a single|one)(?= )"),
     re.IGNORECASE)
 _UNIVERSAL = compile_fast(
     r"全部|所有|全员|全组|全体|全部门|整个团队|每位|每个|每名|每一位|每一个|每条|每通|每单|每封|每件|每次|一律|100%|"
@@ -174,11 +178,11 @@ _SELF_ACTION = re.compile(
     r"组织|召开|开展|安排|举办|写|编写|撰写|提交|输出|整理|做|参加|参与|抽听|回访|辅导|更新|发布|新增|" + en(
         r"run|runs|hold|holds|write|writes|conduct(?:s|ed)?|publish(?:es|ed)?|attend|do"),
     re.IGNORECASE)
-_COUNTABLE_UNITS = {"项", "个", "本", "篇", "份", "单", "件", "场", "次", "节", "轮", "通", "条", "封", "名", "人", "位", "课",
+_COUNTABLE_UNITS = {"项", "个", "本", "篇", "份", "单", "件", "场", "次", "节", "轮", "通", "条", "封", "名", "人", "位", "课", "张",
                     "课时", "遍", "家", "门"}
 _COUNT_UNITS = {"次", "场", "份", "篇", "节", "轮", "课", "课时", "sessions", "session", "times", "time", "reports",
                 "report", "meetings", "meeting", "1:1s", "role-plays", "roleplays", "role-play", "roleplay"}
-_CALL_UNITS = {"通", "条", "单", "件", "封", "calls", "call", "tickets", "ticket", "emails", "email", "e-mails",
+_CALL_UNITS = {"通", "条", "单", "件", "封", "张", "calls", "call", "tickets", "ticket", "emails", "email", "e-mails",
                "cases", "case"}
 _PEOPLE_UNITS = {"名", "人", "位", "agents", "agent", "people"}
 _PERCENT_UNITS = {"%"}
@@ -250,6 +254,7 @@ class _Analysis:
     objects: list[str]
     max_score: float | None
     today: _dt.date | None
+    typos: list[tuple[str, ...]] = field(default_factory=list)  # (what was typed, KPI term read)
     issues: list[Issue] = field(default_factory=list)
     impossible: list[str] = field(default_factory=list)
     big_jump_false: list[str] = field(default_factory=list)
@@ -476,6 +481,10 @@ def _verb_intent(text: str, mm: MetricMention, mentions: list[MetricMention], cl
 
 def _analyse(source: str, today: _dt.date | None) -> _Analysis:
     norm = normalize(source)
+    # KPI names typed with a near-homophone (满意渡) are read as the KPI (see lang/kpi.py).
+    typos = find_kpi_typos(norm.text)
+    typo_words = _unique([f"{norm.original(f.start, f.end)}\x00{f.term}" for f in typos])
+    norm = replace_spans(norm, [(f.start, f.end, f.term) for f in typos])
     text = norm.text
     clauses = _clauses(text)
     sla = _dates.find_sla(text)
@@ -622,11 +631,11 @@ def _analyse(source: str, today: _dt.date | None) -> _Analysis:
         vague_time=_unique(vague_time), mentions=mentions, goals=goals, quantities=quantities,
         deliverables=_unique([norm.original(*m.span()) for m in deliverable_m]),
         behaviours=_unique([norm.original(*m.span()) for m in behaviour_m]),
-        activities=words(ACTIVITY_RE) + words(ONE_ON_ONE_RE) + (counted[:1] if counted_activity else []), abstracts=abstracts, personal=words(PERSONAL_RE),
+        activities=words(ACTIVITY_RE) + words(ONE_ON_ONE_RE) + (counted[:1] if counted_activity else []), abstracts=abstracts, personal=_unique(words(PERSONAL_RE) + words(PERSONAL_ACTION_RE)),
         domain_strong=bool(DOMAIN_STRONG_RE.search(text)), domain_weak=bool(DOMAIN_WEAK_RE.search(text)),
         vague_words=vague_words, hedges=words(HEDGE_RE), universal=bool(_UNIVERSAL.search(text)), counted=counted,
         objects=_unique(objects),
-        max_score=max_score, today=today,
+        max_score=max_score, today=today, typos=[tuple(w.split("\x00", 1)) for w in typo_words],
     )
 
 
@@ -663,6 +672,8 @@ def _measurable(a: _Analysis, specific: bool) -> dict[str, Any]:
     metric_q = [q for g in a.goals.values() for q in g.quantities]
     other_q = [q for q in a.quantities if q.metric is None]
     periodic = any(d.kind == "frequency" for d in a.deadlines) and bool(a.deliverables)
+    # "a list of the top 10 reasons": the deliverable's size is stated
+    periodic = periodic or (bool(a.deliverables) and re.search(en(r"top \d+"), a.text, re.I) is not None)
     has_quantity = bool(metric_q) or (concrete_other and (bool(other_q) or a.universal or periodic))
     if specific and has_quantity:
         shown = metric_q or other_q
@@ -692,7 +703,45 @@ def _score_max(a: _Analysis, goal: _MetricGoal, value: float) -> float:
     return 100.0
 
 
+# Implicit 100 % targets (brief §2.3 A: "100 % 接通率 or 100 % service level … zero abandonment"
+# are practically impossible in a queueing operation). A goal need not write "100%" to ask for
+# it: "每通来电都在15秒内接起", "不让任何一个客户排队超过20秒", "every call answered within 15
+# seconds", "今年任何来电都不能漏接" quantify over *every* real-time contact (calls, chats,
+# waiting customers) and attach a service condition measured in seconds or minutes, or forbid a
+# missed/abandoned one. Calls arrive at random, so some always wait longer: that is a 100 %
+# service level or a zero abandonment, and A is false. Deferred work (工单, 邮件, 留言, 投诉) within
+# hours or days is planned capacity, not a random queue: "所有工单48小时内结案" stays unknown, as
+# does a behaviour on every call ("每通电话都自报工号"), which has no service condition.
+_ALL_REALTIME = compile_fast(
+    r"(?:每通|每一通|每个|每一个|每位|每一位|所有|全部|任何|任一|100%)(?:的)?(?:1|一)?(?:个|通|位)?(?:客户的?|呼入的?)?"
+    r"(?:来电|电话|呼入|进线|在线咨询|在线会话|会话|客户)|"
+    r"(?:1|一)(?:个|通|位)(?:来电|电话|客户)[^,.;!?]{0,10}?都|(?:不|没|无)(?:能|可以|得|会)?(?:漏接|漏掉)(?:任何|1个|1通|一个|一通)|"
+    + en(r"(?:every|each|all|any|no|not a single|never a single|100% of)(?: (?:the|our|incoming|inbound|customer|phone|live))*"
+         r" (?:calls?|callers?|chats?|customers?)"),
+    re.IGNORECASE)
+_REALTIME_CONDITION = compile_fast(
+    r"(?<![\d.])\d+(?:\.\d+)?\s?(?:秒钟|秒|声|分钟|" + en(r"s|secs?|seconds?|mins?|minutes?") + r")|漏接|漏掉|挂断|放弃|呼损|"
+    + en(r"abandon(?:ed|s)?|missed|dropped|unanswered"),
+    re.IGNORECASE)
+
+
+def _implicit_perfect(a: _Analysis) -> list[str]:
+    out: list[str] = []
+    bounds = [0] + [m.end() for m in _first_n(_SENTENCE_SPLIT.finditer(a.text), 200)] + [len(a.text)]
+    for s0, s1 in zip(bounds, bounds[1:], strict=False):
+        q = _ALL_REALTIME.search(a.text, s0, s1)
+        if q is None:
+            continue
+        cond = _REALTIME_CONDITION.search(a.text, s0, s1)
+        if cond is None:
+            continue
+        out.append(f"“{a.norm.original(q.start(), q.end())}……{a.norm.original(cond.start(), cond.end())}”要求每一通都达标，"
+                   "等于 100% 的服务水平（或零漏接）：来电随机到达，实际运营中做不到")
+    return out
+
+
 def _check_impossible(a: _Analysis) -> None:
+    a.impossible.extend(_implicit_perfect(a))
     for goal in a.goals.values():
         k = goal.kpi
         label = _label(goal)
@@ -780,15 +829,65 @@ def _check_big_jump(a: _Analysis) -> None:
                         suggestion="AHT 压得太快通常会拉低一次解决率和满意度；拉长期限或分阶段设目标。"))
 
 
+# A KPI can be only the *content* of a deliverable the manager makes himself: "整理一份清单，列出
+# 首解率最低的十类来电", "每周一发一份周报，汇总质检得分", "a summary of CSAT comments". Such a goal
+# asks for the list, the report or the review — within the person's own control and of modest size
+# (brief §2.3 A, §2.6 "true only for small, self-controlled activity goals: … one report") — not
+# for moving the KPI. A KPI is content when nothing in the goal sets or moves its value: no
+# baseline, change, zero or ratio, no value in the KPI's own kind of unit (%, 分, 秒, 个百分点, or a
+# bare number above 1), and no 提升/降低 verb on it. Counting units (5通录音, 10张工单, 2 sessions)
+# count the deliverable's items, not the KPI. Everything else about A stays as before: the activity
+# must be one the manager runs (ACTIVITY_RE), bounded, and no outcome the person cannot control
+# (通过, 达标, 学会) outside the KPI names.
+_VALUE_UNITS = {"%", "‰", "个百分点", "分", "秒", "分钟", "小时", "点", "倍"}
+
+
+_EN_COUNTED_AFTER = re.compile(
+    r"\s?(?:[A-Za-z-]+\s){1,2}(?:sessions?|reports?|meetings?|calls?|tickets?|reviews?|workshops?|huddles?|"
+    r"role-?plays?|1:1s|articles?|lists?|summar(?:y|ies))(?![A-Za-z])", re.IGNORECASE)
+
+
+# Any verb that moves or holds a value, next to the KPI ("让投诉率降下来", "把满意度稳住"): the
+# goal is then about the KPI itself, even when the intent table does not know the verb.
+_MOVES_KPI = compile_fast(
+    r"降|升|提|减|增|涨|压|拉|改善|优化|控制|保持|维持|稳住|稳定|达到|达成|达标|做到|冲|回到|好转|下来|上去|翻|"
+    + en(r"improv\w*|rais\w*|lower\w*|reduc\w*|cut\w*|increas\w*|boost\w*|drop\w*|decreas\w*|keep|hold|reach\w*|"
+         r"hit|get|bring|push|lift\w*|grow\w*|halv\w*|doubl\w*"), re.IGNORECASE)
+
+
+def _kpi_is_content(a: _Analysis, goal: _MetricGoal) -> bool:
+    if goal.intent_from_verb or goal.baseline is not None or goal.change is not None:
+        return False
+    for mm in goal.mentions:
+        c0, c1 = a.clauses[_clause_of(a.clauses, mm.start)]
+        if _MOVES_KPI.search(a.text, max(c0, mm.start - 6), mm.start) or _MOVES_KPI.search(a.text, mm.end,
+                                                                                            min(c1, mm.end + 6)):
+            return False
+    for q in goal.quantities:
+        counted = not q.unit and _EN_COUNTED_AFTER.match(a.text, q.end) is not None  # "2 calibration sessions"
+        if q.role != "target" or q.unit in _VALUE_UNITS or (not q.unit and q.value > 1 and not counted):
+            return False
+    return True
+
+
 def _small_activity(a: _Analysis, measurable: bool) -> bool:
     if not measurable or a.impossible:
         return False
     metric_keys = set(a.goals)
-    if metric_keys - _SELF_CONTROLLED_METRICS:
+    # only a named activity (not a bare "做到1名") can carry a KPI as its content
+    runs_activity = ACTIVITY_RE.search(a.text) is not None or ONE_ON_ONE_RE.search(a.text) is not None
+    content = {key for key, g in a.goals.items() if _kpi_is_content(a, g)} if runs_activity else set()
+    if metric_keys - _SELF_CONTROLLED_METRICS - content:
         return False
     if not (a.activities or metric_keys & _SELF_CONTROLLED_METRICS):
         return False
-    if OUTCOME_RE.search(a.text):
+    kpi_free = a.text
+    if a.mentions:
+        chars = list(a.text)
+        for mm in a.mentions:
+            chars[mm.start:mm.end] = "\x00" * (mm.end - mm.start)
+        kpi_free = "".join(chars)
+    if OUTCOME_RE.search(kpi_free):
         return False
     for q in a.quantities:
         if q.role in ("change", "multiplier"):
@@ -854,7 +953,8 @@ _BENCHMARKS = {
 
 def _relevant(a: _Analysis) -> dict[str, Any]:
     strong = a.domain_strong or bool(a.goals)
-    weak = a.domain_weak or bool(a.deliverables) or bool(a.behaviours) or bool(a.counted)
+    # countable work objects (工单, 留言, 邮件) are 客服 work too
+    weak = a.domain_weak or bool(a.deliverables) or bool(a.behaviours) or bool(a.counted) or bool(a.objects)
     if a.personal and not strong:
         a.issues.append(Issue("not_relevant", f"{_quote(a.personal)}看起来是个人生活目标，与客服团队工作无关。",
                               field=_FIELD, suggestion="这张表用于工作目标；请写一个与团队指标或管理动作相关的目标。"))
@@ -901,6 +1001,10 @@ def _time_bound(a: _Analysis) -> dict[str, Any]:
 
 
 def _warnings(a: _Analysis, specific: bool, measurable: bool) -> None:
+    for typed, term in a.typos:
+        a.issues.append(Issue(
+            "kpi_typo", f"把“{typed}”理解为“{term}”。", field=_FIELD, severity="info",
+            suggestion=f"如果不是这个意思，请改正指标名；否则可以写成“{term}”。"))
     if a.vague_words:
         a.issues.append(Issue(
             "vague_verb", f"{_quote(a.vague_words)}是模糊的说法，后面没有跟上数量。", field=_FIELD,

@@ -117,14 +117,48 @@ _WH = re.compile(
 )
 _EMBED_WH = re.compile(r"怎么|怎样|如何|什么|哪|谁|为什么|多少")
 _FOCUSED_WH = re.compile(r"^(多少|多久|多长|多大|多高|多远|多快|几|何时)|什么时候|哪天|哪一天")
+# Judgemental "why" (brief §5.3: "why-questions that may sound accusatory (为什么你没有…)"): a
+# why-question about the coachee's own failure or habit reads as blame, whatever its exact
+# wording. It is one of
+#   * why + (你) + a negation or failure verb: 为什么你没有…, 你为什么又没…, 为什么不提前…, 为什么忘了…;
+#   * why + 你/你的… + a repetition adverb: 为什么你总是…, 为什么这周你的质检分又掉了;
+#   * English "Why didn't you / Why did you not / Why do you always / Why do you keep …".
+# "为什么你觉得……不……" asks for an opinion and is not flagged; nor is a why about someone else
+# (客户为什么会不满意). The question stays open; the flag adds a softer wording.
+_WHY = r"(?:为什么|为何|怎么|干嘛|凭什么)"
 _ACCUSE = re.compile(
-    r"(为什么|为何|怎么|干嘛|凭什么)(你|你们)?(又|总是|总|老是|老|还|竟然|居然|就)?(没有|没|不|又|老是|总是)"
+    _WHY + r"(?:你|你们)?(?:又|总是|总|老是|老|还|竟然|居然|就|一直|每次都|从来)?"
+    r"(?:没有|没|不|未|又|老是|总是|忘|漏|错过|迟到|早退|超时|跳过|违反)(?!是|觉得|认为|同意|知道|错|一样)"
+    r"|" + _WHY + r"[^，,？?]{0,12}?(?:你|你们)[^，,？?]{0,10}?(?:又|总是|老是|一直|每次都|从来|还是没|还没)"
+    r"|(?:你|你们)[^，,？?]{0,10}?" + _WHY + r"(?:又|总是|老是|一直|每次都|从来)"
 )
+_OPINION_WHY = re.compile(_WHY + r"(?:你|你们)?(?:会)?(?:觉得|认为|感觉|想|看)")
+_EN_ACCUSE = re.compile(
+    r"^why\s+(?:didn't|did not|don't|do not|haven't|have not|hasn't|has not|can't|cannot|couldn't|could not|"
+    r"wouldn't|won't|weren't|wasn't|aren't|isn't)\s+(?:you|your)\b"
+    r"|^why\s+(?:did|do|does|have|are|were|can|would|is|was)\s+(?:you|your\s+\w+)\s+(?:not|never|always|keep|still|"
+    r"again|fail(?:ed)?|forg[oe]t|miss(?:ed)?|skip(?:ped)?)\b",
+    re.IGNORECASE)
 _NE = re.compile(r"呢$")
 _BLANK = re.compile(r"[^不就也还都真]是$|包括$|在于$|叫$")
 _EN_OPEN = re.compile(
-    r"^(what|how|why|which|who|whom|whose|when|where|tell me|describe|walk me)\b", re.IGNORECASE
+    r"^(what|how|why|which|who|whom|whose|when|where|tell me|describe|walk me|talk me|take me|share|explain|"
+    r"help me understand|give me an example|say more)\b", re.IGNORECASE
 )
+# Polite requests to narrate are open in English as in Chinese (rule 1, like 你能具体说说……吗):
+# "Would you share…", "Could you tell me…", "Can you walk me through…", "Would you mind describing…".
+# The verb must ask for an account (share, tell, describe, explain, walk/talk/take me through, say
+# more, give an example); a request for an action ("Could you finish the report?") stays closed,
+# and so does "Could you tell me whether/if…", an indirect yes/no question.
+_EN_POLITE = re.compile(
+    r"^(?:so,?\s+|and\s+|then\s+)?(?:would|could|can|will|might)\s+you\s+(?:please\s+|perhaps\s+|maybe\s+|briefly\s+)?"
+    r"(?:mind\s+)?(?:share|sharing|tell|telling|describe|describing|explain|explaining|walk|walking|talk|talking|take|taking|"
+    r"say|saying|give|giving|elaborate|elaborating|expand|expanding|outline|outlining|recount|recall|go\s+over|"
+    r"help\s+me\s+understand|paint|summari[sz]e)\b"
+    r"(?!\s+(?:me\s+|us\s+)?(?:if|whether)\b)"
+    r"(?!\s+(?:me\s+|us\s+)?(?:the|your|a)\s+(?:report|file|list|document|numbers?|data)\b(?!\s+(?:about|on|of)))",
+    re.IGNORECASE)
+_EN_SCALE = re.compile(r"scale of\s+\d+\s+to\s+\d+|from\s+\d+\s+to\s+\d+|out of\s+(?:5|10|ten|five)\b", re.IGNORECASE)
 _EN_CLOSED = re.compile(
     r"^(do|does|did|is|are|was|were|can|could|will|would|have|has|had|should|shall|may|might|must)\b", re.IGNORECASE
 )
@@ -349,7 +383,7 @@ def _clause(c: str, asked: bool) -> dict[str, Any]:
         flags: list[str] = []
         if _FOCUSED_WH.search(c[wh.start():]):
             flags.append("focused")
-        if _ACCUSE.search(c):
+        if _ACCUSE.search(c) and not _OPINION_WHY.search(c):
             flags.append("why_accusatory")
         word = wh.group(0)
         reason = f"用疑问词“{word}”提问，对方需要自己组织答案，属于开放式。"
@@ -359,8 +393,15 @@ def _clause(c: str, asked: bool) -> dict[str, Any]:
 
     if narrate:
         return res("open", "narrate", f"邀请对方“{narrate.group(0)}”，需要展开叙述，属于开放式。", narrate.group(0))
+    if _EN_SCALE.search(c):
+        return res("closed", "scale", "请对方在预设的刻度上选一个分数，属于封闭式；刻度提问本身有用，记得追问分数背后的原因。",
+                   "", ("scale",))
+    en_polite = _EN_POLITE.match(c)
+    if en_polite and not re.search(r"\bor\b", c, re.IGNORECASE):
+        return res("open", "polite", f"“{_short(en_polite.group(0))}……”是客气的请求，对方需要展开叙述，属于开放式。")
     if _EN_OPEN.match(c):
-        return res("open", "wh", "用英文疑问词提问，对方需要自己组织答案，属于开放式。")
+        flags_en = ("why_accusatory",) if _EN_ACCUSE.match(c) else ()
+        return res("open", "wh", "用英文疑问词提问，对方需要自己组织答案，属于开放式。", "", flags_en)
     if _EN_CLOSED.match(c):
         return res("closed", "intonation", "以助动词开头的英文是非问句，对方答 yes/no 就可以了。")
     if _NE.search(c) and len(c) <= 30:
@@ -411,7 +452,11 @@ def classify_question(text: str) -> dict[str, Any]:
             reason += "一次问了多个问题，面谈时可以一个一个问。"
         suggestion = None
         if "why_accusatory" in flags:
-            suggestion = "“为什么你没有……”容易听成指责，可以改成“是什么让……”或“当时发生了什么，让……”。"
+            if _EN_ACCUSE.match(first["text"]):
+                suggestion = ("“Why didn't you…”容易听成指责，可以改成“What got in the way of…?”"
+                              "或“What was happening when…?”。")
+            else:
+                suggestion = "“为什么你没有……”容易听成指责，可以改成“是什么让……”或“当时发生了什么，让……”。"
         return {"open": True, "reason": reason, "suggestion": suggestion, "flags": flags, "kind": first["kind"]}
     if not questions:
         only = results[0]

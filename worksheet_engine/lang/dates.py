@@ -162,6 +162,7 @@ _GATES: dict[str, tuple[str, ...]] = {
     "_en_frequency": ("every", "each", "per", "a ", "daily", "weekly", "monthly", "quarterly", "annual", "yearly",
                       "fortnight"),
     "_cn_event": ("前", "期间", "当天", "为止"), "_en_event": ("before", "by", "ahead", "prior"),
+    "_cn_event_noun": ("前",), "_en_event_noun": ("before", "by", "ahead", "prior"), "_lunar_new_year": ("年前",),
 }
 
 
@@ -637,7 +638,7 @@ def _freq_months(word: str) -> float:
 
 
 @_pattern(en(r"(?:every|each|per|a|once a|twice a)\s+(?:other\s+)?(?:\d+\s+)?(?:business\s+|working\s+)?"
-             r"(?:day|week|month|quarter|year|shift|fortnight)s?|daily|weekly|monthly|quarterly|annually|yearly|"
+             r"(?:day|week|month|quarter|year|shift|fortnight|morning|evening|afternoon|night|workday|weekday)s?|daily|weekly|monthly|quarterly|annually|yearly|"
              r"bi-?weekly|fortnightly|bi-?monthly"))
 def _en_frequency(m: re.Match[str], text: str) -> Deadline | None:
     word = m.group(0).lower()
@@ -661,8 +662,30 @@ _LUNAR: dict[str, dict[int, tuple[int, int]]] = {
 }
 
 
+#: Holidays dated from another one: (base, days after it). 除夕 is the eve of 春节, 元宵 its 15th day.
+_DERIVED: dict[str, tuple[str, int]] = {"除夕": ("春节", -1), "元宵": ("春节", 14), "年前": ("春节", 0)}
+_EVENTS_FIXED.update({"清明": (4, 4), "七一": (7, 1), "八一": (8, 1), "妇女节": (3, 8), "三八": (3, 8)})
+
+
 def _event_resolver(name: str, before: bool) -> Resolver | None:
     delta = _dt.timedelta(days=1 if before else 0)
+    for key, (base, shift) in _DERIVED.items():
+        if name.startswith(key):
+            table = _LUNAR[base]
+
+            def derived(t: _dt.date, table: dict[int, tuple[int, int]] = table, shift: int = shift) -> _dt.date | None:
+                for year in (t.year, t.year + 1):
+                    md = table.get(year)
+                    if md is not None:
+                        d = _dt.date(year, *md) + _dt.timedelta(days=shift)
+                        if d >= t:
+                            return d - delta
+                return None
+            return derived
+    for key in _EVENTS_FIXED:
+        if name.startswith(key) and key not in ("十一",):
+            name = key
+            break
     if name in _EVENTS_FIXED:
         month, day = _EVENTS_FIXED[name]
 
@@ -687,8 +710,8 @@ def _event_resolver(name: str, before: bool) -> Resolver | None:
 @_pattern(r"(?:在)?(?P<ev>双十一|双11|双十二|双12|(?<!\d)618(?!\d)|黑五|黑色星期五|春节|国庆|中秋|元旦|五一|劳动节|十一|"
           r"端午|圣诞节?|年会|大促|旺季|淡季|开学季|寒假|暑假|暑期|春运|年终考核|年终评估|年中考核|季度考核|月度考核|"
           r"年度考核|(?:下次|下一次|本次|这次|下轮|下一轮)[^,.;!?\s]{0,8}?(?:面谈|考核|评估|会议|例会|复盘|述职|培训|检查|"
-          r"审核|评审|沟通会)|试用期结束|试用期满|转正|新系统上线|系统上线|上线|开业|换季|调薪|晋升评审|审计)"
-          r"(?:节|节日|假期|长假|假)?(?P<mid>来临|到来|开始|结束)?(?P<suf>前|之前|以前|期间|当天|为止)")
+          r"审核|评审|沟通会)|试用期结束|试用期满|转正|新系统上线|系统上线|上线|开业|换季|调薪|晋升评审|审计|元宵|除夕|清明)"
+          r"(?:节|节日|假期|长假|小长假|放假|假)?(?P<mid>来临|到来|开始|结束)?(?P<suf>前|之前|以前|期间|当天|为止)")
 def _cn_event(m: re.Match[str], text: str) -> Deadline | None:
     ev = m["ev"]
     if ev == "十一" and m.start() > 0 and text[m.start() - 1] in "双第":
@@ -712,6 +735,61 @@ def _en_event(m: re.Match[str], text: str) -> Deadline | None:
                 return first + _dt.timedelta(days=(4 - first.weekday()) % 7 + 21)
             d = bf(t.year)
             return (d if d > t else bf(t.year + 1)) - _dt.timedelta(days=1)
+    return Deadline(m.start(), m.end(), "event", resolver=resolver)
+
+
+# Event deadlines beyond the named ones above (brief §2.3 T: "event deadlines with a knowable
+# date"). A 节点 is a noun phrase whose head names a holiday, a scheduled business event or a
+# milestone, followed by 前/之前/以前: 春节放假前, 年中盘点前, 季度述职之前, 新系统切换前,
+# 下次质检校准会前. The team knows the date of such an event even when the checker does not, so
+# the goal is time-bound; the worksheet then asks for the date (the resolver knows only holidays).
+# The head list names *kinds* of event, not phrases from any goal; 会 only counts after a word
+# that makes it a meeting (例会, 校准会), never the modal 会 (就会, 学会). The modifier in front of
+# the head is at most four characters with no verb, particle or digit, so the span never
+# swallows the goal's metric or numbers.
+_EVENT_HEAD = (
+    r"放假|假期|长假|节日|(?<![环章细关调音礼季情])节|盘点|审计|述职|考核|评审|评估|评优|验收|检查|巡检|上线|切换|"
+    r"迁移|割接|发布|改版|开业|开学|开工|复工|高峰|高峰期|旺季|淡季|大促|促销|活动|年会|面谈|培训|入职|转正|交接|"
+    r"结账|封账|关账|考试|认证|晋升|调薪|换季|搬迁|招标|投标|汇报|峰会|展会|"
+    r"(?:例|周|月|年|晨|夕|早|班前|校准|启动|复盘|动员|表彰|分享|述职|评审|总结|沟通|协调|分析|经营|质量|运营)会"
+)
+_EVENT_STOP = set("把将在于让要对和与跟给的了着过从到至是为被由向比后再先就才都也还又并且及或每各本这那该此其"
+                  "我你他她们完成做提升降低达保持控制实现开展组织确保前之以，,。;；:：!！?？ ")
+
+
+@_pattern(r"(?:" + _EVENT_HEAD + r")(?P<mid>来临|到来|开始|结束)?(?P<suf>前|之前|以前)(?![台面端线排景沿夕缀置])")
+def _cn_event_noun(m: re.Match[str], text: str) -> Deadline | None:
+    start = m.start()
+    while start > 0 and m.start() - start < 4 and text[start - 1] not in _EVENT_STOP and not text[start - 1].isdigit():
+        start -= 1
+    if m["mid"] == "结束":
+        before = False
+    else:
+        before = True
+    name = text[start:m.start()] + text[m.start():m.start("suf")]
+    return Deadline(start, m.end(), "event", resolver=_event_resolver(name, before))
+
+
+# "年前" alone is "before the (lunar) New Year" (三年前, 去年前 are other words).
+@_pattern(r"(?<![\d一二两三四五六七八九十几多半去今明前后每当近跨过])年前(?![一二两三四五六七八九十\d几半期])")
+def _lunar_new_year(m: re.Match[str], text: str) -> Deadline | None:
+    return Deadline(m.start(), m.end(), "event", resolver=_event_resolver("年前", True))
+
+
+_EN_EVENT_HEAD = (
+    r"audits?|reviews?|appraisals?|launch|go-?live|migration|cut-?over|roll-?out|release|inspection|holidays?|festival|"
+    r"new year|lunar new year|spring festival|peak(?: season)?|busy season|promotion|campaign|sale|kick-?off|offsite|"
+    r"training|onboarding|calibration|renewal|deadline|board meeting|town hall|all-hands|handover|reorg|"
+    r"year-end|quarter-end|month-end|(?:team |staff |monthly |weekly |quarterly )?meeting|stocktake|inventory count"
+)
+
+
+@_pattern(en(r"(?:before|ahead of|prior to|by)\s+(?P<det>the|our|next|upcoming|this year's|the next|the upcoming)\s+"
+             r"(?:[A-Za-z0-9-]+\s+){0,2}?(?:" + _EN_EVENT_HEAD + r")")
+          + r"|" + en(r"(?:before|ahead of|prior to)\s+(?:[A-Za-z0-9-]+\s+){0,1}?(?:" + _EN_EVENT_HEAD + r")"))
+def _en_event_noun(m: re.Match[str], text: str) -> Deadline | None:
+    word = m.group(0).lower()
+    resolver = _event_resolver("春节", True) if ("new year" in word or "spring festival" in word) else None
     return Deadline(m.start(), m.end(), "event", resolver=resolver)
 
 

@@ -436,6 +436,41 @@ def normalize(source: str) -> Normalized:
     return Normalized(text=text, source=source, starts=tuple(starts), ends=tuple(ends))
 
 
+def replace_spans(norm: Normalized, spans: list[tuple[int, int, str]]) -> Normalized:
+    """``norm`` with ``text[start:end]`` replaced by ``new`` for each non-overlapping span,
+    keeping the map to the original text (a replacement maps to the span it replaces).
+
+    >>> n = replace_spans(normalize("满意渡90%"), [(0, 3, "满意度")])
+    >>> n.text, n.original(0, 3)
+    ('满意度90%', '满意渡')
+    """
+    if not spans:
+        return norm
+    pieces: list[str] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    pos = 0
+    text = norm.text
+    for a, b, new in sorted(spans):
+        if a < pos or b <= a or b > len(text):
+            continue
+        pieces.append(text[pos:a])
+        starts.extend(norm.starts[pos:a])
+        ends.extend(norm.ends[pos:a])
+        if len(new) == b - a:  # same length (a homophone): keep the per-character map
+            starts.extend(norm.starts[a:b])
+            ends.extend(norm.ends[a:b])
+        else:
+            starts.extend([norm.starts[a]] * len(new))
+            ends.extend([norm.ends[b - 1]] * len(new))
+        pieces.append(new)
+        pos = b
+    pieces.append(text[pos:])
+    starts.extend(norm.starts[pos:])
+    ends.extend(norm.ends[pos:])
+    return Normalized(text="".join(pieces), source=norm.source, starts=tuple(starts), ends=tuple(ends))
+
+
 class SpanMask:
     """Which positions of a text are covered by some span; O(1) marking per character.
 

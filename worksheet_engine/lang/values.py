@@ -53,7 +53,10 @@ def parse_number(text: Any) -> float | None:
     if isinstance(text, (int, float)):
         num = float(text)
     else:
-        raw = unicodedata.normalize("NFKC", str(text)).strip().replace(" ", "")
+        raw = str(text).strip()
+        if len(raw) > 64:  # no number is this long; do not normalise a pasted essay
+            return None
+        raw = unicodedata.normalize("NFKC", raw).replace(" ", "")
         raw = raw.rstrip("%").replace("，", ",")
         if _THOUSANDS.match(raw):
             raw = raw.replace(",", "")

@@ -1,12 +1,16 @@
 """Accuracy of the checkers on the labelled example files (a developer tool).
 
-    python -m worksheet_engine.tools.accuracy                      # the default files
+    python -m worksheet_engine.tools.accuracy                      # every labelled file in tests/fixtures/eval
     python -m worksheet_engine.tools.accuracy path/to/smart.json   # any labelled file(s)
     python -m worksheet_engine.tools.accuracy --min 0.95           # exit 1 below 95 %
 
 A SMART file is a JSON list of ``{"text", "labels": {criterion: true|false|null}}``;
 ``achievable`` is scored only where its label is not null, the other criteria always.
-A GROW file is a list of ``{"text", "open": bool}``.
+A GROW file is a list of ``{"text", "open": bool}``. Files are recognised by that shape, not
+by name: without arguments every ``*.json`` in ``tests/fixtures/eval`` that has one of the two
+shapes is scored (the dev sets and our own labelled sets alike); other JSON files there (e.g.
+feedback sets for another checker) are listed as skipped. ``--min`` applies to every
+criterion of every file.
 
 Unlike the rest of the engine this module reads files; the browser never imports it.
 
@@ -31,10 +35,20 @@ from typing import Any, TextIO
 from ..checks.goal import CRITERIA, CRITERION_LABELS, check_goal
 
 _ROOT = Path(__file__).resolve().parents[2]
-DEFAULT_FILES = (
-    _ROOT / "tests" / "fixtures" / "eval" / "smart_dev.json",
-    _ROOT / "tests" / "fixtures" / "eval" / "grow_dev.json",
-)
+EVAL_DIR = _ROOT / "tests" / "fixtures" / "eval"
+
+
+def default_files(folder: Path = EVAL_DIR) -> list[Path]:
+    """Every labelled SMART, GROW or feedback file in ``folder`` (recognised by shape), sorted by name."""
+    found: list[Path] = []
+    for path in sorted(folder.glob("*.json")):
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        if _kind(data) != "unknown":
+            found.append(path)
+    return found
 
 Score = tuple[int, int]  # (correct, scored)
 
@@ -86,6 +100,17 @@ def grow_accuracy(examples: Iterable[Mapping[str, Any]]) -> Score:
     return correct, total
 
 
+def grow_misses(examples: Iterable[Mapping[str, Any]]) -> list[str]:
+    """One line per wrongly classified question, for debugging."""
+    from ..checks.questions import classify_question as classify
+
+    lines: list[str] = []
+    for ex in examples:
+        if "open" in ex and bool(classify(str(ex.get("text", "")))["open"]) != bool(ex["open"]):
+            lines.append(f"应为{'开放' if ex['open'] else '封闭'}：{ex.get('text', '')}")
+    return lines
+
+
 def _pct(score: Score) -> str:
     correct, total = score
     return f"{correct / total * 100:.1f}%" if total else "—"
@@ -101,24 +126,32 @@ def format_smart_table(scores: Mapping[str, Score]) -> str:
 
 
 def _kind(data: Any) -> str:
-    if isinstance(data, list) and data and isinstance(data[0], Mapping):
-        if "labels" in data[0]:
-            return "smart"
-        if "open" in data[0]:
-            return "grow"
+    """``smart``, ``grow``, ``feedback`` or ``unknown``, from the shape of every item (not the file name)."""
+    if not isinstance(data, list) or not data or not all(isinstance(x, Mapping) for x in data):
+        return "unknown"
+    if all(isinstance(x.get("labels"), Mapping) and "kind" in x and "level" in x for x in data):
+        return "feedback"
+    if not all("text" in x for x in data):
+        return "unknown"
+    if all(isinstance(x.get("labels"), Mapping) and set(x["labels"]) <= set(CRITERIA) for x in data):
+        return "smart"
+    if all(isinstance(x.get("open"), bool) for x in data):
+        return "grow"
     return "unknown"
 
 
-def main(argv: Sequence[str] | None = None, stdout: TextIO | None = None) -> int:
-    """Print the accuracy tables; return 1 when ``--min`` is given and not reached."""
+def main(argv: Sequence[str] | None = None, stdout: TextIO | None = None, *, prog: str = "",
+         defaults: Sequence[Path] | None = None) -> int:
+    """Print the accuracy tables; return 1 when ``--min`` is given and not reached, 2 for an
+    unreadable file. ``defaults`` replaces the files read when none are named."""
     out = stdout or sys.stdout
-    parser = argparse.ArgumentParser(prog="python -m worksheet_engine.tools.accuracy",
+    parser = argparse.ArgumentParser(prog=prog or "python -m worksheet_engine.tools.accuracy",
                                      description="检查器在标注样例上的准确率")
-    parser.add_argument("paths", nargs="*", help="标注文件（默认：tests/fixtures/eval 下的 smart_dev.json、grow_dev.json）")
+    parser.add_argument("paths", nargs="*", help="标注文件（默认：tests/fixtures/eval 下所有可识别的标注文件）")
     parser.add_argument("--min", type=float, default=None, help="最低准确率（0–1），低于它时退出码为 1")
     parser.add_argument("--misses", action="store_true", help="列出判错的样例")
     args = parser.parse_args(argv)
-    paths = [Path(p) for p in args.paths] or [p for p in DEFAULT_FILES if p.exists()]
+    paths = [Path(p) for p in args.paths] or list(defaults if defaults is not None else default_files())
     worst = 1.0
     for path in paths:
         try:
@@ -126,26 +159,34 @@ def main(argv: Sequence[str] | None = None, stdout: TextIO | None = None) -> int
         except (OSError, ValueError) as exc:
             out.write(f"读不了 {path}：{exc}\n")
             return 2
-        kind = _kind(data)
         try:
             shown: Path | str = path.resolve().relative_to(Path.cwd())
         except ValueError:
             shown = path
+        kind = _kind(data)
+        if kind == "unknown":
+            out.write(f"{path}：无法识别的标注文件格式，已跳过。\n\n")
+            continue
         if kind == "smart":
             scores = smart_accuracy(data)
             out.write(f"SMART 检查器（{shown}，{len(data)} 条）\n\n{format_smart_table(scores)}\n\n")
             worst = min([worst] + [c / t for c, t in scores.values() if t])
-            if args.misses:
-                for line in smart_misses(data):
-                    out.write(f"- {line}\n")
-                out.write("\n")
+            misses = smart_misses(data)
         elif kind == "grow":
             score = grow_accuracy(data)
             out.write(f"GROW 问题分类（{shown}，{score[1]} 条）：开放/封闭 {score[0]}/{score[1]}，准确率 {_pct(score)}\n\n")
             if score[1]:
                 worst = min(worst, score[0] / score[1])
+            misses = grow_misses(data)
         else:
-            out.write(f"{path}：无法识别的标注文件格式，已跳过。\n\n")
+            from . import feedback_accuracy as fb
+
+            fscores = fb.feedback_accuracy(data)
+            out.write(f"反馈检查器（{shown}，{len(data)} 条）\n\n{fb.format_table(fscores)}\n\n")
+            worst = min([worst] + [c / t for k, (c, t) in fscores.items() if t and k in fb.PARTS])
+            misses = fb.feedback_misses(data)
+        if args.misses:
+            out.write("".join(f"- {line}\n" for line in misses) + "\n")
     if args.min is not None and worst < args.min:
         out.write(f"最低准确率 {worst * 100:.1f}% 低于要求的 {args.min * 100:.1f}%。\n")
         return 1

@@ -87,36 +87,11 @@ def format_table(scores: Mapping[str, Score]) -> str:
 
 
 def main(argv: Sequence[str] | None = None, stdout: TextIO | None = None) -> int:
-    """Print the tables; return 1 when ``--min`` is given and a box is below it, 2 for an unreadable file."""
-    out = stdout or sys.stdout
-    parser = argparse.ArgumentParser(prog="python -m worksheet_engine.tools.feedback_accuracy",
-                                     description="反馈检查器在标注样例上的准确率")
-    parser.add_argument("paths", nargs="*", help="标注文件（默认：tests/fixtures/eval 下的 feedback_dev.json、feedback_own.json、feedback_probe.json）")
-    parser.add_argument("--min", type=float, default=None, help="每栏最低准确率（0–1），低于它时退出码为 1")
-    parser.add_argument("--misses", action="store_true", help="列出判错的样例")
-    args = parser.parse_args(argv)
-    paths = [Path(p) for p in args.paths] or [p for p in DEFAULT_FILES if p.exists()]
-    worst = 1.0
-    for path in paths:
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError) as exc:
-            out.write(f"读不了 {path}：{exc}\n")
-            return 2
-        if not isinstance(data, list) or not all(isinstance(x, Mapping) for x in data):
-            out.write(f"{path}：无法识别的标注文件格式，已跳过。\n\n")
-            continue
-        scores = feedback_accuracy(data)
-        out.write(f"反馈检查器（{path.name}，{len(data)} 条）\n\n{format_table(scores)}\n\n")
-        worst = min([worst] + [c / t for k, (c, t) in scores.items() if t and k in PARTS])
-        if args.misses:
-            for line in feedback_misses(data):
-                out.write(f"- {line}\n")
-            out.write("\n")
-    if args.min is not None and worst < args.min:
-        out.write(f"最低准确率 {worst * 100:.1f}% 低于要求的 {args.min * 100:.1f}%。\n")
-        return 1
-    return 0
+    """The accuracy command (:func:`worksheet_engine.tools.accuracy.main`) on the feedback files."""
+    from .accuracy import main as accuracy_main
+
+    return accuracy_main(argv, stdout, prog="python -m worksheet_engine.tools.feedback_accuracy",
+                         defaults=[p for p in DEFAULT_FILES if p.exists()])
 
 
 if __name__ == "__main__":

@@ -9,7 +9,7 @@ from typing import Any
 
 from ..lang.values import fmt_number, parse_date, short
 
-__all__ = ["parse_date", "short", "fmt_number", "text_of", "rows_of", "issue", "goal_criteria", "MET_TEXT",
+__all__ = ["goal_checks", "parse_date", "short", "fmt_number", "text_of", "rows_of", "issue", "goal_criteria", "MET_TEXT",
            "SMART_MAX_CHARS"]
 
 
@@ -43,13 +43,14 @@ def issue(code: str, message: str, field: str | None = None, severity: str = "wa
 
 
 def goal_criteria(goal: str, today: Any) -> dict[str, dict[str, Any]]:
-    """SMART verdicts for a goal embedded in another worksheet; ``{}`` if the checker fails."""
+    """SMART verdicts for a goal embedded in another worksheet (its first SMART_MAX_CHARS).
+
+    A fault of the checker is not hidden here: it surfaces as the checker's own
+    ``internal`` issue or, for a crash, as the API's error, which the tests look for.
+    """
     from ..checks.goal import check_goal
 
-    try:
-        raw = check_goal(goal[:SMART_MAX_CHARS], today if isinstance(today, _dt.date) else None)["criteria"]
-    except Exception:  # noqa: BLE001 - a checker fault must not break the whole worksheet
-        return {}
+    raw = check_goal(goal[:SMART_MAX_CHARS], today if isinstance(today, _dt.date) else None)["criteria"]
     out: dict[str, dict[str, Any]] = {}
     if isinstance(raw, Mapping):
         for key, verdict in raw.items():
@@ -61,3 +62,10 @@ def goal_criteria(goal: str, today: Any) -> dict[str, dict[str, Any]]:
                     "suggestion": str(verdict.get("suggestion") or ""),
                 }
     return out
+
+
+def goal_checks(criteria: Mapping[str, Mapping[str, Any]], what: str) -> list[dict[str, Any]]:
+    """The generic ``checks`` of a result for an embedded goal's SMART verdicts."""
+    from ..checks.goal import CRITERIA, CRITERION_LABELS
+
+    return [{"key": k, "label": f"{what} · {CRITERION_LABELS[k]}", **criteria[k]} for k in CRITERIA if k in criteria]

@@ -25,6 +25,7 @@ from ..checks.questions import STAGE_HINTS, STAGE_LABELS, STAGES, classify_quest
 from ..model import Context, Field, Missing, Section, Worksheet
 from ..markdown import md_escape, md_table
 from ..checks.goal import CRITERION_LABELS as _SMART_LABELS
+from ._shared import goal_checks
 from ._shared import MET_TEXT as _MET_TEXT, SMART_MAX_CHARS as _SMART_MAX_CHARS
 from ._shared import goal_criteria as _goal_criteria, issue as _issue, parse_date
 from ._shared import rows_of as _rows, text_of as _text
@@ -165,6 +166,7 @@ def evaluate(values: Mapping[str, Any], ctx: Context = Context()) -> dict[str, A
         "questions": questions,
         "stats": {"total": total, "open": n_open, "closed": total - n_open, "by_stage": by_stage},
         "goal_criteria": criteria,
+        "checks": goal_checks(criteria, "辅导目标"),
         "options": [{"option": _cell(r, "option"), "pros": _cell(r, "pros"), "cons": _cell(r, "cons")}
                     for _, r in options],
         "actions": public_actions,
@@ -273,9 +275,9 @@ DEFINITION = Worksheet(
             "面谈信息",
             (
                 Field("agent_name", "被辅导人", required=True, max_length=100,
-                      missing=Missing("请写上被辅导的员工。", severity="warning", suggestion="例如：王芳（二组坐席）。"),
-                      placeholder="例如：王芳（二组坐席）", help="这次面谈要辅导的员工。"),
-                Field("coach_name", "辅导人", max_length=100, placeholder="例如：李娜（二组组长）"),
+                      missing=Missing("请写上被辅导的员工。", severity="warning", suggestion="例如：小孙（二组坐席）。"),
+                      placeholder="例如：小孙（二组坐席）", help="这次面谈要辅导的员工。"),
+                Field("coach_name", "辅导人", max_length=100, placeholder="例如：李敏（二组组长）"),
                 Field("period", "绩效周期", max_length=100, placeholder="例如：2026 年 11 月"),
                 Field("meeting_date", "面谈日期", kind="date"),
                 Field("context", "面谈起因", kind="textarea", max_length=2000,
@@ -289,8 +291,8 @@ DEFINITION = Worksheet(
                 Field("goal_text", "辅导目标", kind="textarea", required=True, max_length=2000,
                       missing=Missing("还没有写辅导目标。", code="goal_missing",
                                       suggestion="写清这次辅导要改善什么、改善到多少、什么时候之前，"
-                                                 "如“12月底前把 FCR 从 68% 提升到 75%”。"),
-                      placeholder="例如：12 月 31 日前，把一次解决率（FCR）从 68% 提升到 75%。",
+                                                 "如“9 月 30 日前把 FCR 从 66% 提升到 70%”。"),
+                      placeholder="例如：9 月 30 日前，把一次解决率（FCR）从 66% 提升到 70%。",
                       help="这次辅导希望员工达成的改进，按 SMART 写：什么指标、从多少到多少、什么时候之前。"
                            "最好由员工自己说出来。"),
                 _question_list("G", "questions_g"),
@@ -371,51 +373,52 @@ DEFINITION = Worksheet(
         ),
     ),
     example={
-        "agent_name": "王芳（二组坐席）",
-        "coach_name": "李娜（二组组长）",
-        "period": "2026 年 11 月",
-        "meeting_date": "2026-12-01",
-        "context": "王芳入职 8 个月，11 月一次解决率（FCR）68%，低于组目标 75%；退款类来电的重复来电最多。",
-        "goal_text": "12月31日前，把王芳的一次解决率（FCR）从 68% 提升到 75%，平均处理时长（AHT）不超过 320 秒。",
+        "agent_name": "小孙（二组坐席）",
+        "coach_name": "李敏（二组组长）",
+        "period": "2026 年 8 月",
+        "meeting_date": "2026-08-24",
+        "context": "小孙工龄 3 年，以物流类来电为主。8 月前三周她的一次解决率（FCR）从 83% 降到 76%，"
+                   "重复来电 31 通，其中账单调整类 19 通。",
+        "goal_text": "2026 年 9 月 4 日前，把小孙账单调整类的重复来电从每周约 6 通减到 3 通以内（减半）。",
         "questions_g": [
-            {"text": "这次谈完，你最希望带走什么？"},
-            {"text": "到年底，你希望自己的一次解决率达到多少？"},
-            {"text": "做到之后，你每天的工作会有什么不同？"},
+            {"text": "今天聊完，你希望带走什么？"},
+            {"text": "到下周五，你希望账单类的重复来电降到多少？"},
+            {"text": "做到之后，你接账单类来电时会有什么不同？"},
         ],
-        "reality_facts": "近四周 FCR：66%、67%、69%、70%；抽听 10 通重复来电，7 通是退款进度类，"
-                         "客户第二次来电多因第一次没说清到账时间。",
+        "reality_facts": "8 月前三周 FCR 83% → 76%；重复来电 31 通，其中账单调整类 19 通（约每周 6 通）。"
+                         "小赵抽听的 5 通录音里，有 4 通告诉客户“三天内处理完”；账单调整的时限上个月已改为五个工作日。",
         "questions_r": [
-            {"text": "你怎么看最近四周的 FCR 变化？"},
-            {"text": "你能具体说说上周那通退款重复来电的经过吗？"},
-            {"text": "到目前为止，你已经试过哪些做法？效果怎样？"},
+            {"text": "你一般怎么告诉客户处理时间？"},
+            {"text": "你怎么看这三周重复来电的变化？"},
+            {"text": "客户第二次打进来时，一般会说些什么？"},
         ],
         "options": [
-            {"option": "每天下班前重听 2 通自己的重复来电，找出没说清的地方",
-             "pros": "针对自己的问题", "cons": "每天多花 20 分钟"},
-            {"option": "跟听组里 FCR 最高的同事半天，学她的退款解释话术",
-             "pros": "直接学到好做法", "cons": "要协调排班"},
-            {"option": "整理一张退款到账时间速查卡",
-             "pros": "通话中随手可查", "cons": "需要质检组确认内容"},
+            {"option": "从明天起按五个工作日告知账单调整时限", "pros": "马上能做，客户的预期和实际一致",
+             "cons": "要先和账务组确认新时限"},
+            {"option": "挂机前再和客户核对一次办理时间", "pros": "客户听得更明白",
+             "cons": "每通多花十几秒"},
+            {"option": "把时限改动做成卡片，在早会上分享给全组", "pros": "组里说错时限的不止她一个，可以一起纠正",
+             "cons": "要花时间整理，并请账务组核对"},
         ],
         "questions_o": [
-            {"text": "为了让客户一次就听明白，你还可以怎么做？还有呢？"},
-            {"text": "组里谁在退款类来电上做得好？她是怎么做的？"},
+            {"text": "还有哪些办法可以试一试？"},
+            {"text": "你觉得可以怎么改，让客户不用再打第二次？"},
             {"text": "这几个办法各自的好处和代价是什么？"},
         ],
         "questions_w": [
-            {"text": "你决定先从哪一项开始？什么时候开始？"},
+            {"text": "你打算先做哪一件？哪天完成？"},
             {"text": "可能会遇到什么障碍？你打算如何应对？"},
             {"text": "你需要我提供哪些支持？"},
         ],
         "actions": [
-            {"action": "跟听张敏半天，整理她的退款解释要点", "owner": "王芳", "due": "2026-12-05",
-             "support": "组长协调排班"},
-            {"action": "完成退款到账时间速查卡并请质检组确认", "owner": "王芳", "due": "2026-12-12",
-             "support": "质检组审核"},
-            {"action": "每天重听 2 通重复来电，记录没说清的点", "owner": "王芳", "due": "2026-12-19",
+            {"action": "按五个工作日告知账单调整时限，挂机前再核对一次办理时间", "owner": "小孙", "due": "2026-08-25",
              "support": ""},
+            {"action": "做好账单调整时限卡片", "owner": "小孙", "due": "2026-08-28",
+             "support": "李敏约账务组同事核对时限"},
+            {"action": "在早会上分享时限卡片", "owner": "小孙", "due": "2026-08-31",
+             "support": "李敏在早会留出 5 分钟"},
         ],
-        "follow_up_date": "2026-12-22",
-        "follow_up_way": "一对一 15 分钟，对照 12 月前三周的 FCR 和重听记录",
+        "follow_up_date": "2026-09-04",
+        "follow_up_way": "一对一 15 分钟，对照 8 月 25 日以来小孙的账单调整类重复来电",
     },
 )

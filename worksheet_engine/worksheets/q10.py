@@ -32,6 +32,7 @@ from typing import Any
 from ..model import Context, Field, Missing, Section, Worksheet
 from ..markdown import md_escape, md_table
 from ..checks.goal import CRITERION_LABELS as _SMART_LABELS
+from ._shared import goal_checks
 from ._shared import MET_TEXT as _MET_TEXT, SMART_MAX_CHARS as _SMART_MAX_CHARS
 from ._shared import goal_criteria as _goal_criteria, issue as _issue, parse_date
 from ._shared import rows_of as _rows, text_of as _text
@@ -39,13 +40,8 @@ from ._shared import fmt_number, short as _short, text_of as _cell
 
 
 
-_kpi: Any
-_normalize: Any
-try:
-    from .. import kpi as _kpi
-    from ..lang.normalize import normalize as _normalize
-except ImportError:  # the shared vocabulary is optional here
-    _kpi = _normalize = None
+from ..lang import kpi as _kpi
+from ..lang.normalize import normalize as _normalize
 
 # --- KPI direction -------------------------------------------------------------------
 
@@ -69,16 +65,11 @@ _DIRECTION_TEXT = {"up": "越高越好", "down": "越低越好"}
 
 def _shared_mentions(text: str) -> list[tuple[int, int, str, str | None]]:
     """(end, length, label, direction) for every metric the shared vocabulary finds."""
-    if _kpi is None:
-        return []
-    try:
-        out = []
-        for m in _kpi.find_metrics(text):
-            direction = m.kpi.direction if m.kpi.direction in ("up", "down") else None
-            out.append((int(m.end), int(m.end - m.start), str(m.kpi.label), direction))
-        return out
-    except Exception:  # noqa: BLE001 - fall back to the local map
-        return []
+    out = []
+    for m in _kpi.find_metrics(text):
+        direction = m.kpi.direction if m.kpi.direction in ("up", "down") else None
+        out.append((int(m.end), int(m.end - m.start), str(m.kpi.label), direction))
+    return out
 
 
 def kpi_direction(metric: str) -> tuple[str | None, str]:
@@ -89,11 +80,7 @@ def kpi_direction(metric: str) -> tuple[str | None, str]:
     with a term means the metric is known but has no better direction (占用率).
     """
     text = str(metric or "")[:200]
-    if _normalize is not None:
-        try:
-            text = str(_normalize(text).text)
-        except Exception:  # noqa: BLE001 - the raw text works too
-            pass
+    text = str(_normalize(text).text)
     low = text.lower()
     found = _shared_mentions(text)
     for term, direction in _TERMS:
@@ -292,7 +279,7 @@ def evaluate(values: Mapping[str, Any], ctx: Context = Context()) -> dict[str, A
                                  "q1_goal", "info", "目标写成一两句话即可，计划和假设写在 Q2。"))
         if criteria.get("measurable", {}).get("met") is False or criteria.get("specific", {}).get("met") is False:
             issues.append(_issue("goal_unclear", "当初的目标不够清楚，复盘就没有比较的尺子。", "q1_goal", "warning",
-                                 "写出指标和目标值，如“服务水平 80/20 达成率不低于 80%”。"))
+                                 "写出指标和目标值，如“20 秒服务水平不低于 80%（目标 80/20）”。"))
         if criteria.get("time_bound", {}).get("met") is False:
             issues.append(_issue("goal_no_deadline", "目标里没有期限。", "q1_goal", "info",
                                  "写上当时约定的时间范围，如“6 月 1 日至 20 日大促期间”。"))
@@ -326,7 +313,7 @@ def evaluate(values: Mapping[str, Any], ctx: Context = Context()) -> dict[str, A
     gap: dict[str, Any] | None = None
     if not metric:
         issues.append(_issue("metric_missing", "Q4 还没写用哪个指标衡量结果。", "q4_metric", "warning",
-                             "例如：服务水平（80/20）、一次解决率（FCR）、平均处理时长（AHT）。"))
+                             "例如：20 秒服务水平、一次解决率（FCR）、平均处理时长（AHT）。"))
     if target is None:
         issues.append(_issue("target_missing", "Q4 还没填目标值。", "q4_target", "error", "填当初定下的数字。"))
     if actual is None:
@@ -418,6 +405,7 @@ def evaluate(values: Mapping[str, Any], ctx: Context = Context()) -> dict[str, A
         "headline": headline,
         "issues": issues,
         "goal_criteria": criteria,
+        "checks": goal_checks(criteria, "Q1 目标"),
         "gap": gap,
         "causes": causes,
         "lessons": lessons,
@@ -558,7 +546,7 @@ DEFINITION = Worksheet(
                 Field("q1_goal", "Q1 当初定的目标是什么？用什么衡量，截止到哪天？", kind="textarea", required=True,
                       missing=Missing("还没有写当初的目标（Q1）。", code="goal_missing",
                                       suggestion="把当时书面定下的目标原样写下来，包括指标、目标值和期限。"),
-                      max_length=4000, placeholder="例如：6 月 1 日至 20 日大促期间，服务水平 80/20 达成率不低于 80%。",
+                      max_length=4000, placeholder="例如：6 月 1 日至 20 日大促期间，20 秒服务水平不低于 80%（目标 80/20）。",
                       help="照当初的书面记录写，不要用结果倒推目标。会用 SMART 检查是否清楚。"),
                 Field("q2_plan", "Q2 当时是怎么计划的？依据了哪些关键假设？", kind="textarea", max_length=4000,
                       help="计划要点，以及当时认定的前提，如“进线量与去年同期持平”。"),
@@ -589,7 +577,7 @@ DEFINITION = Worksheet(
             "第三步 评估结果",
             (
                 Field("q4_metric", "Q4 结果与目标相比，差了多少（或超出多少）？——指标", max_length=100,
-                      placeholder="例如：服务水平（80/20）达成率",
+                      placeholder="例如：20 秒服务水平",
                       help="填一个最主要的指标；差距会自动计算。"),
                 Field("q4_direction", "指标方向", kind="select",
                       options=(("up", "越高越好"), ("down", "越低越好")),
@@ -686,49 +674,58 @@ DEFINITION = Worksheet(
         ),
     ),
     example={
-        "title": "618 大促二组服务水平复盘",
+        "title": "二组 618 大促（6 月 1 日—20 日）复盘",
         "period": "2026 年 6 月 1 日—20 日",
-        "review_date": "2026-06-24",
-        "participants": "组长小林、骨干小陈、质检员小赵、排班主管王强",
-        "q1_goal": "2026年6月1日至6月20日大促期间，二组服务水平（80/20）达成率不低于80%，放弃率不高于5%。",
-        "q2_plan": "按日均进线 4,200 通排班（参考去年同期）；知识库照常每周五统一更新。"
-                   "关键假设：进线量与去年同期持平，平台规则在大促期间不变。",
+        "review_date": "2026-06-23",
+        "participants": "组长李敏、骨干小陈和老张、质检专员小赵、排班主管王强",
+        "q1_goal": "2026 年 6 月 1 日至 20 日大促期间，二组 20 秒服务水平不低于 80%（目标 80/20），"
+                   "放弃率不高于 5%，排班遵从度不低于 92%。",
+        "q2_plan": "5 月 20 日定下大促方案：按日均进线 4,200 通排班；知识库照常每周五统一更新。"
+                   "关键假设：日均进线 4,200 通，与去年同期持平；平台规则在大促期间不变。",
         "q3_events": [
-            {"when": "5月20日", "event": "按日均 4,200 通定下大促排班"},
-            {"when": "6月1日", "event": "首日进线 5,900 通，约为预测的 1.4 倍；上午服务水平 52%"},
-            {"when": "6月3日", "event": "平台调整价保退款规则，通知当天上午才到客服部"},
-            {"when": "6月5日", "event": "知识库更新上线；此前两天相关来电 AHT 从 300 秒升到 410 秒"},
-            {"when": "6月10日", "event": "午餐改为三批错峰，排班遵从度从 84% 回到 91%"},
+            {"when": "5月20日", "event": "按日均 4,200 通定下大促排班；当时只有去年同期数据"},
+            {"when": "6月1日", "event": "首日进线 5,900 通，为预测的 1.4 倍；全天 20 秒服务水平 52%，上午最低的一小时 35%"},
+            {"when": "6月3日", "event": "平台调整价保退款规则，通知当天上午才发到客服部"},
+            {"when": "6月5日", "event": "知识库完成更新；此前两天相关来电 AHT 由 300 秒升到 410 秒"},
+            {"when": "6月8日", "event": "物流自助查询上线（6 月 6 日由组长申请），分流约 12% 的来电"},
+            {"when": "6月10日", "event": "午餐改为三批错峰，排班遵从度由 84% 回升至 91%"},
         ],
-        "q4_metric": "服务水平（80/20）达成率",
+        "q4_metric": "20 秒服务水平",
         "q4_target": 80,
         "q4_actual": 71,
         "q4_unit": "%",
-        "q4_note": "首日 52%，最后一周稳定在 78% 左右；放弃率 7.8%，目标 5%。",
-        "q5_good": "高峰期统一使用“主动致歉 + 明确回电时间”话术，CSAT 89.5%，高于 88% 的目标；"
-                   "两名骨干主动承担回拨。",
-        "q5_bad": "首日服务水平只有 52%；规则变更后两天知识库没更新，AHT 明显上升；午餐集中导致午间在线人数不足。",
+        "q4_note": "首日 52%，最后一周稳定在 78% 左右。放弃率 7.8%（目标不高于 5%），排班遵从度 87%（目标不低于 92%）；"
+                   "CSAT 89.5%（目标不低于 88%），FCR 76%（目标不低于 75%）。",
+        "q5_good": "高峰期统一使用“主动致歉 + 明确回电时间”话术，这类通话的满意度比平均高 4 个百分点，"
+                   "CSAT 89.5%、FCR 76%，都高于目标；两名骨干主动承担回拨；后半程服务水平稳定在 78% 左右。",
+        "q5_bad": "首日服务水平只有 52%；规则变更后两天知识库没更新，相关来电 AHT 明显上升；"
+                  "9 人在 11:30—12:30 同时用餐，这一小时在线人数只有排班的 60%，遵从度 87%。",
         "q6_causes": [
-            {"cause": "进线预测只用了去年同期数据，没有考虑新增的两个品类", "control": "半可控"},
+            {"cause": "进线预测只用了去年同期数据，没有考虑今年新增的两个品类", "control": "半可控"},
+            {"cause": "平台规则变更没有“变更前预告”机制，通知当天才到客服部", "control": "半可控"},
             {"cause": "知识库只能每周五统一发布，没有紧急通道", "control": "可控"},
-            {"cause": "排班时没有考虑大促期间的用餐安排", "control": "可控"},
+            {"cause": "排班时没有考虑大促期间的用餐安排，9 人同时用餐", "control": "可控"},
             {"cause": "平台整体流量远超往年", "control": "不可控"},
         ],
         "q7_factors": "CSAT 达标靠的是统一的安抚话术和骨干回拨，属于方法和能力；"
-                      "后半程服务水平回升主要靠错峰用餐，不是运气。",
-        "q8_redo": "5 月中旬就和排班部门按新品类调整预测；提前和运营约定规则变更的预告时间；大促第一天起就错峰用餐。",
+                      "后半程服务水平回升主要靠错峰用餐和物流自助查询分流，不是运气。",
+        "q8_redo": "5 月中旬就和排班部门一起按新品类调整预测，并提前和运营约定规则变更的预告时间；大促第一天起就错峰用餐。",
         "q9_lessons": [
-            {"lesson": "凡是平台规则变更，生效前知识库条目和快捷话术必须同步上线。"},
+            {"lesson": "凡是平台规则变更，变更生效前知识库条目和快捷话术必须同步上线。"},
             {"lesson": "当预计进线高于平时 30% 以上时，用餐一律分三批错峰，每批不超过在岗人数的三分之一。"},
             {"lesson": "排队超过 60 通时，先启动“主动致歉 + 明确回电时间”话术，再开放回拨。"},
         ],
         "q10_actions": [
-            {"action": "与排班部门修订大促预测模型，加入新品类系数", "owner": "王强", "due": "2026-07-15",
-             "measure": "用去年双十一数据回测，误差不超过 10%", "support": "数据组提供品类进线数据"},
+            {"action": "与排班部门一起修订大促预测模型，加入新品类系数", "owner": "王强", "due": "2026-07-15",
+             "measure": "用去年双十一数据回测，误差不超过 10%", "support": "李敏提供二组分品类的进线数据"},
             {"action": "建立知识库紧急发布通道", "owner": "小陈", "due": "2026-07-31",
-             "measure": "规则变更后 4 小时内上线", "support": "运营部提前 24 小时预告变更"},
-            {"action": "把三批错峰用餐写进大促排班规则", "owner": "小林", "due": "2026-10-31",
-             "measure": "双十一期间排班遵从度不低于 92%", "support": ""},
+             "measure": "规则变更后 4 小时内上线，下次变更时验证", "support": "运营部提前 24 小时预告规则变更"},
+            {"action": "把“排队超过 60 通立即开放回拨”写入应急预案", "owner": "李敏", "due": "2026-08-31",
+             "measure": "双十一期间放弃率不高于 6%", "support": "王强配置回拨触发条件"},
+            {"action": "高峰期“主动致歉 + 明确回电时间”话术全员复训", "owner": "小赵", "due": "2026-10-31",
+             "measure": "复训考核通过率 100%，高峰期 CSAT 不低于 88%", "support": ""},
+            {"action": "把三批错峰用餐写进大促排班规则", "owner": "李敏", "due": "2026-10-31",
+             "measure": "双十一期间排班遵从度不低于 92%", "support": "王强按三批错峰排班"},
         ],
     },
 )

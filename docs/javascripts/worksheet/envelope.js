@@ -1,11 +1,13 @@
-// Entry envelopes and backup files: validation, step-by-step migration, backup
-// parsing, import planning, three-way merge of concurrent edits. Pure functions:
-// no DOM, no storage, no import.meta, so `node --test tests/js/` can load this file.
+// The saved-data format, and its only owner: entry envelopes and backup files —
+// validation, step-by-step migration, parsing, making. The browser is the only writer
+// and must read its records before (and without) Python, so the rules live here; the
+// trainer's Python report reads backups leniently, and the JSON Schema files
+// (worksheet_engine/schemas/) document the format. tests/fixtures/backups/ with its
+// manifest.json is the contract (tests/js/envelope.test.mjs). Pure functions: no DOM,
+// no storage, no import.meta, so `node --test tests/js/` can load this file.
 //
-// The same rules live in Python (worksheet_engine/schema.py) and are described by
-// worksheet_engine/schemas/entry.v1.schema.json and backup.v1.schema.json. Both
-// implementations are run against tests/fixtures/backups/ (manifest.json says what
-// each file must give), so they cannot drift apart silently.
+// A field's value in `data` is any JSON: text, a number, an array of strings (a
+// multiple choice), or an array of row objects (a list field).
 //
 // Envelope (schema_version 1):
 //   {format: "worksheet-entry", schema_version: 1, worksheet, worksheet_version,
@@ -24,7 +26,7 @@ export const BACKUP_FORMAT = "worksheet-backup";
 export const SCHEMA_VERSION = 1;
 export const BACKUP_SCHEMA_VERSION = 1;
 
-/** Limits shared with worksheet_engine/schema.py (keep both in step). */
+/** Limits of what a record or backup file may hold. */
 export const LIMITS = Object.freeze({
   fileChars: 5_000_000, // a backup file's text
   entries: 5000, // entries in one backup
@@ -96,7 +98,7 @@ export function newId(now = Date.now()) {
   return `${now.toString(36)}${rand[0].toString(36)}${rand[1].toString(36)}`.slice(0, 24);
 }
 
-/** FNV-1a (32 bit) over UTF-8 bytes, as 8 hex digits; same result as schema.py's _fnv1a. */
+/** FNV-1a (32 bit) over UTF-8 bytes, as 8 hex digits (names v0 records that had no id). */
 export function fnv1a(text) {
   let h = 0x811c9dc5;
   for (const byte of new TextEncoder().encode(text)) {
@@ -318,176 +320,4 @@ export function parseBackup(text) {
   const site = typeof doc.site === "string" ? clip(doc.site, 200) : "";
   const exportedAt = isIsoDateTime(doc.exported_at) ? doc.exported_at : "";
   return { site, exported_at: exportedAt, entries };
-}
-
-// ---- comparing and merging ---------------------------------------------------------
-
-/** JSON with sorted keys: equal data gives equal text. */
-export function canonical(value) {
-  if (Array.isArray(value)) return `[${value.map(canonical).join(",")}]`;
-  if (isPlainObject(value)) {
-    return `{${Object.keys(value).sort().map((k) => `${JSON.stringify(k)}:${canonical(value[k])}`).join(",")}}`;
-  }
-  return JSON.stringify(value === undefined ? null : value);
-}
-
-const isEmptyValue = (v) => v === undefined || v === null || v === "" || (Array.isArray(v) && v.length === 0) || (isPlainObject(v) && Object.keys(v).length === 0);
-/** Field values are equal; every kind of "nothing" ("" / null / [] / missing) counts as the same. */
-export const sameValue = (a, b) => (isEmptyValue(a) && isEmptyValue(b)) || canonical(a) === canonical(b);
-export const sameData = (a, b) => {
-  const keys = new Set([...Object.keys(a || {}), ...Object.keys(b || {})]);
-  for (const k of keys) if (!sameValue(a?.[k], b?.[k])) return false;
-  return true;
-};
-
-/**
- * Three-way merge of one entry's data, field by field: `base` is what this tab last
- * loaded, `mine` what it holds now, `theirs` what another tab saved meanwhile.
- * @returns {{data: object, conflicts: string[]}} `data` keeps mine where both changed.
- */
-export function merge3(base, mine, theirs) {
-  const data = {};
-  const conflicts = [];
-  const keys = new Set([...Object.keys(base || {}), ...Object.keys(mine || {}), ...Object.keys(theirs || {})]);
-  for (const k of keys) {
-    if (FORBIDDEN_KEYS.includes(k)) continue;
-    const b = base?.[k];
-    const m = mine?.[k];
-    const t = theirs?.[k];
-    let v;
-    if (sameValue(m, t)) v = m;
-    else if (sameValue(m, b)) v = t;
-    else if (sameValue(t, b)) v = m;
-    else {
-      v = m;
-      conflicts.push(k);
-    }
-    if (v !== undefined) data[k] = v;
-  }
-  return { data, conflicts };
-}
-
-// ---- import planning ---------------------------------------------------------------
-
-export const IMPORT_SUFFIX = "（导入）";
-const key = (env) => `${env.worksheet}\u0000${env.id}`;
-
-/**
- * What an import would do, without changing anything.
- * @param {object[]} incoming valid envelopes from parseBackup
- * @param {object[]} existing envelopes already in this browser
- * @returns {{items: {env: object, status: "add"|"same"|"conflict", existing?: object}[],
- *   counts: {add: number, same: number, conflict: number},
- *   bySlug: Record<string, {add: number, same: number, conflict: number, names: string[]}>}}
- */
-export function planImport(incoming, existing) {
-  const have = new Map(existing.map((e) => [key(e), e]));
-  const items = [];
-  for (const env of incoming) {
-    const local = have.get(key(env));
-    let item;
-    if (!local) item = { env, status: "add" };
-    else if (local.name === env.name && sameData(local.data, env.data)) item = { env, status: "same", existing: local };
-    else {
-      // Already imported once as a kept copy? Then there is nothing new.
-      const copy = existing.find((e) => e.worksheet === env.worksheet && e.name === clip(env.name + IMPORT_SUFFIX, LIMITS.nameChars) && sameData(e.data, env.data));
-      item = copy ? { env, status: "same", existing: copy } : { env, status: "conflict", existing: local };
-    }
-    items.push(item);
-    // A file that holds the same entry twice: the second meets the first.
-    if (item.status === "add") have.set(key(env), env);
-  }
-  const counts = { add: 0, same: 0, conflict: 0 };
-  const bySlug = {};
-  for (const { env, status } of items) {
-    counts[status] += 1;
-    const s = (bySlug[env.worksheet] ??= { add: 0, same: 0, conflict: 0, names: [] });
-    s[status] += 1;
-    s.names.push(env.name);
-  }
-  return { items, counts, bySlug };
-}
-
-/**
- * The records to write for a plan. mode "keep-both" (default) stores a conflicting
- * entry as a new copy named "…（导入）"; "overwrite" replaces the local one.
- * @returns {{put: object[], replaced: object[]}} replaced = local versions overwritten (for undo)
- */
-export function applyImport(plan, mode = "keep-both", makeId = newId) {
-  const put = [];
-  const replaced = [];
-  for (const { env, status, existing } of plan.items) {
-    if (status === "add") put.push(env);
-    else if (status === "conflict" && mode === "overwrite") {
-      replaced.push(existing);
-      put.push({ ...env, id: existing.id, rev: Math.min(Math.max(existing.rev, env.rev) + 1, MAX_REV), vid: undefined, parent: existing.vid });
-    } else if (status === "conflict") {
-      put.push({ ...env, id: makeId(), name: clip(env.name + IMPORT_SUFFIX, LIMITS.nameChars), vid: undefined, parent: undefined });
-    }
-  }
-  return { put, replaced };
-}
-
-// ---- completion, file names, plain Markdown ----------------------------------------
-
-const filled = (v) => {
-  if (v === undefined || v === null || v === "") return false;
-  if (Array.isArray(v)) return v.some((row) => (isPlainObject(row) ? Object.values(row).some((x) => x !== undefined && x !== null && String(x).trim() !== "") : filled(row)));
-  return true;
-};
-
-/**
- * Share (0–1, two decimals) of the non-optional sections' fields that hold something:
- * the same rule as worksheet_engine.model.completion, for the entry list when Python
- * has not checked the entry yet.
- */
-export function completionOf(definition, data) {
-  const fields = (definition.sections || []).filter((s) => !s.optional).flatMap((s) => s.fields || []);
-  if (!fields.length) return 1;
-  const n = fields.filter((f) => filled(data ? data[f.name] : undefined)).length;
-  return Math.round((n / fields.length) * 100) / 100;
-}
-
-/** Today as YYYY-MM-DD in local time. */
-export function stamp(date = new Date()) {
-  const pad = (n) => String(n).padStart(2, "0");
-  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}`;
-}
-
-/** A file name safe on Windows, macOS and Linux. */
-export function fileName(...parts) {
-  const name = parts
-    .filter(Boolean)
-    .join("-")
-    .replace(/[\\/:*?"<>|\u0000-\u001f\u007f]+/g, "_")
-    .replace(/\s+/g, "_")
-    .replace(/^[.\s]+/, "");
-  return clip(name, 150) || "worksheet";
-}
-
-const mdText = (s) => String(s ?? "").replace(/[\\`*_{}[\]<>#|]/g, (c) => `\\${c}`);
-
-/** A Markdown rendering of an entry's answers, for when Python's report is not available. */
-export function entryMarkdown(definition, env) {
-  const lines = [`# ${mdText(env.name)}`, "", `${mdText(definition.title)} · 保存于 ${env.saved_at}`, ""];
-  for (const section of definition.sections || []) {
-    const body = [];
-    for (const f of section.fields || []) {
-      const v = env.data[f.name];
-      if (f.kind === "list") {
-        const rows = Array.isArray(v) ? v.filter(isPlainObject) : [];
-        if (!rows.length) continue;
-        body.push(`**${mdText(f.label)}**`, "");
-        rows.forEach((row, i) => {
-          const cells = (f.item_fields || []).map((sub) => (filled(row[sub.name]) ? `${mdText(sub.label)}：${mdText(row[sub.name])}` : "")).filter(Boolean);
-          body.push(`${i + 1}. ${cells.join("；")}`);
-        });
-        body.push("");
-      } else if (filled(v) && typeof v !== "object") {
-        body.push(`**${mdText(f.label)}**：${mdText(v).replace(/\n/g, "  \n")}`, "");
-      }
-    }
-    if (body.length) lines.push(`## ${mdText(section.title)}`, "", ...body);
-  }
-  return lines.join("\n").trimEnd() + "\n";
 }

@@ -1,35 +1,38 @@
-// Form <-> data, repeating rows, and the result panel. Knows nothing of storage or
-// Python: it is given callbacks. Finds elements only through data-ws-* attributes.
+// Form <-> data and repeating rows. Knows nothing of storage or the engine: it is
+// given callbacks. Finds elements only through data-ws-* attributes.
+//
+// Values: text, number, date and select fields hold a string; a single choice (radio
+// group) holds the chosen option's value, "" when none; a multiple choice (checkboxes)
+// holds an array of the chosen values, in the options' order; a list holds an array
+// of row objects (empty rows dropped).
 
-const ALLOWED_TAGS = new Set(["H1", "H2", "H3", "H4", "P", "UL", "OL", "LI", "TABLE", "THEAD", "TBODY", "TR", "TH", "TD", "STRONG", "EM", "BR", "CODE"]);
-
-/** Parse the engine's report HTML and keep only plain, attribute-free markup. */
-export function safeFragment(html) {
-  const tpl = document.createElement("template");
-  tpl.innerHTML = String(html || "");
-  const walk = (node) => {
-    for (const child of [...node.childNodes]) {
-      if (child.nodeType === Node.ELEMENT_NODE) {
-        if (!ALLOWED_TAGS.has(child.tagName)) {
-          child.replaceWith(document.createTextNode(child.textContent || ""));
-          continue;
-        }
-        for (const attr of [...child.attributes]) child.removeAttribute(attr.name);
-        walk(child);
-      } else if (child.nodeType !== Node.TEXT_NODE) {
-        child.remove();
-      }
-    }
-  };
-  walk(tpl.content);
-  return tpl.content;
+/** Add one control's value to `obj[key]` (radios and checkboxes count only when checked). */
+function take(obj, key, node) {
+  if (node.type === "radio") {
+    if (!(key in obj)) obj[key] = "";
+    if (node.checked) obj[key] = node.value;
+  } else if (node.type === "checkbox") {
+    if (!Array.isArray(obj[key])) obj[key] = [];
+    if (node.checked) obj[key].push(node.value);
+  } else {
+    obj[key] = node.value;
+  }
 }
 
-function el(tag, attrs = {}, text) {
-  const node = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, v);
-  if (text !== undefined) node.textContent = text;
-  return node;
+/** Show a saved value in one control. */
+function show(node, value) {
+  if (node.type === "radio") node.checked = value !== undefined && value !== null && value !== "" && String(value) === node.value;
+  else if (node.type === "checkbox") node.checked = Array.isArray(value) && value.map(String).includes(node.value);
+  else node.value = value == null || typeof value === "object" ? "" : String(value);
+}
+
+/** The values of the form's top-level (non-list) controls, as read() gives them. */
+export function readControls(form) {
+  const data = {};
+  for (const node of form.querySelectorAll("[data-ws-field]")) {
+    if (!node.dataset.wsField.includes(".")) take(data, node.dataset.wsField, node);
+  }
+  return data;
 }
 
 /** Repeating rows of one list field. */
@@ -124,16 +127,16 @@ export function bindForm(form, hooks) {
     for (const node of form.querySelectorAll("[data-ws-field]")) {
       const parts = node.dataset.wsField.split(".");
       if (parts.length === 1) {
-        data[parts[0]] = node.value;
+        take(data, parts[0], node);
       } else {
         const [list, index, sub] = parts;
         data[list] ??= [];
         data[list][Number(index)] ??= {};
-        data[list][Number(index)][sub] = node.value;
+        take(data[list][Number(index)], sub, node);
       }
     }
     for (const [name, api] of lists) {
-      data[name] = (data[name] || []).filter((row) => row && Object.values(row).some((v) => String(v ?? "").trim() !== ""));
+      data[name] = (data[name] || []).filter((row) => row && Object.values(row).some((v) => (Array.isArray(v) ? v.length > 0 : String(v ?? "").trim() !== "")));
     }
     return data;
   };
@@ -147,92 +150,14 @@ export function bindForm(form, hooks) {
       [...api.rows.children].forEach((row, i) => {
         for (const node of row.querySelectorAll("[data-ws-field]")) {
           const sub = node.dataset.wsField.split(".")[2];
-          const value = rows[i] && typeof rows[i] === "object" ? rows[i][sub] : "";
-          node.value = value == null ? "" : String(value);
+          show(node, rows[i] && typeof rows[i] === "object" ? rows[i][sub] : "");
         }
       });
     }
     for (const node of form.querySelectorAll("[data-ws-field]")) {
       if (node.dataset.wsField.includes(".")) continue;
-      const value = data[node.dataset.wsField];
-      node.value = value == null || typeof value === "object" ? "" : String(value);
+      show(node, data[node.dataset.wsField]);
     }
   };
   return { read, write };
-}
-
-const MET = { true: "达标", false: "未达标", unknown: "待确认" };
-
-/**
- * Show the engine's result. Everything from the engine is inserted as text, except
- * report_html, which Python escaped and safeFragment() strips to plain markup.
- */
-export function renderResult(panel, result, form) {
-  panel.replaceChildren();
-  panel.dataset.state = result.ok ? "ok" : "issues";
-  const head = el("div", { class: "ws-result__head" });
-  head.append(el("strong", { class: "ws-result__headline" }, result.headline || "检查完成"));
-  const pct = Math.round((result.completion ?? 0) * 100);
-  head.append(el("span", { class: "ws-result__meta" }, `完成度 ${pct}% · ${new Date().toLocaleTimeString("zh-CN", { hour12: false })} 由 Python 检查`));
-  panel.append(head);
-
-  if (result.criteria && Object.keys(result.criteria).length) {
-    const list = el("ul", { class: "ws-criteria" });
-    for (const [key, c] of Object.entries(result.criteria)) {
-      const met = c.met === true ? "true" : c.met === false ? "false" : "unknown";
-      const item = el("li", { class: "ws-criterion", "data-ws-criterion": key, "data-met": met });
-      const title = el("div", { class: "ws-criterion__title" });
-      title.append(el("span", { class: "ws-criterion__label" }, c.label || key));
-      title.append(el("span", { class: "ws-criterion__verdict" }, MET[met]));
-      item.append(title, el("p", { class: "ws-criterion__reason" }, c.reason || ""));
-      if (c.suggestion) item.append(el("p", { class: "ws-criterion__suggestion" }, `建议：${c.suggestion}`));
-      list.append(item);
-    }
-    panel.append(list);
-  }
-
-  if (result.rewrite) {
-    const box = el("div", { class: "ws-rewrite" });
-    box.append(el("strong", {}, "建议改写："), el("span", { "data-ws-rewrite": "" }, result.rewrite));
-    panel.append(box);
-  }
-
-  for (const node of form.querySelectorAll("[data-ws-issues-for]")) {
-    node.hidden = true;
-    node.textContent = "";
-  }
-  const issues = Array.isArray(result.issues) ? result.issues : [];
-  if (issues.length) {
-    panel.append(el("h3", { class: "ws-result__sub" }, `提示（${issues.length}）`));
-    const list = el("ul", { class: "ws-issues" });
-    for (const issue of issues) {
-      const item = el("li", { class: "ws-issue", "data-ws-issue": issue.code || "", "data-severity": issue.severity || "warning" });
-      item.append(el("span", { class: "ws-issue__msg" }, issue.message || ""));
-      if (issue.suggestion) item.append(el("span", { class: "ws-issue__suggestion" }, ` 建议：${issue.suggestion}`));
-      list.append(item);
-      const top = String(issue.field || "").split(".")[0];
-      const slot = top && form.querySelector(`[data-ws-issues-for="${CSS.escape(top)}"]`);
-      if (slot && issue.severity !== "info") {
-        slot.hidden = false;
-        slot.textContent = slot.textContent ? `${slot.textContent}；${issue.message}` : issue.message;
-      }
-    }
-    panel.append(list);
-  }
-
-  if (result.report_html) {
-    const details = el("details", { class: "ws-report-wrap", open: "" });
-    details.append(el("summary", {}, "报告预览（可下载为 Markdown 或打印）"));
-    const report = el("div", { class: "ws-report", "data-ws-report": "" });
-    report.append(safeFragment(result.report_html));
-    // Wide tables scroll sideways; make them reachable by keyboard.
-    for (const table of report.querySelectorAll("table")) table.tabIndex = 0;
-    details.append(report);
-    panel.append(details);
-  }
-}
-
-export function renderEngineError(panel, message) {
-  panel.replaceChildren(el("p", { class: "ws-result__error", role: "alert" }, message));
-  panel.dataset.state = "error";
 }

@@ -1,0 +1,290 @@
+// Getting work out of and into the browser: JSON backups (export one / all, import
+// with a dry run), the Markdown download and the print view. The format rules live in
+// envelope.js, the import plan in sync.js. Nothing leaves the browser unless the
+// reader saves a downloaded file. No DOM access at import time, so the pure parts
+// (file names, Markdown) are tested by `node --test`.
+
+import { EnvelopeError, LIMITS, clip, makeBackup as buildBackup, parseBackup } from "./envelope.js";
+import { applyImport, planImport } from "./sync.js";
+import { el, timeText } from "./dom.js";
+
+/** The site's name (mkdocs.yml site_name), for file names and backups. */
+export function siteName() {
+  const meta = typeof document !== "undefined" && document.querySelector('meta[name="ws-runtime"]');
+  return (meta && meta.dataset.siteName) || "worksheets";
+}
+
+/** A file name safe on Windows, macOS and Linux. */
+export function fileName(...parts) {
+  const name = parts
+    .filter(Boolean)
+    .join("-")
+    .replace(/[\\/:*?"<>|\u0000-\u001f\u007f]+/g, "_")
+    .replace(/\s+/g, "_")
+    .replace(/^[.\s]+/, "");
+  return clip(name, 150) || "worksheet";
+}
+
+// ---- JSON backups ---------------------------------------------------------------------
+
+/** A backup document of these entries, stamped with this site's name. */
+export function makeBackup(entries) {
+  return buildBackup(entries, siteName());
+}
+
+/** Offer text as a file download (a blob: URL; nothing is sent anywhere). */
+export function download(name, text, type = "application/json") {
+  const blob = new Blob([text], { type: `${type};charset=utf-8` });
+  const url = URL.createObjectURL(blob);
+  const a = document.createElement("a");
+  a.href = url;
+  a.download = name;
+  a.hidden = true;
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+/** Download entries as a backup file named after the site, `what` and the date. */
+export function downloadBackup(entries, today, ...what) {
+  download(`${fileName(siteName(), ...what, today)}.json`, JSON.stringify(makeBackup(entries), null, 2));
+}
+
+/**
+ * Read and check a file the reader picked. Resolves to {site, exported_at, entries};
+ * rejects with an EnvelopeError (stable code, Chinese message).
+ * @param {File} file
+ */
+export async function readBackupFile(file) {
+  if (file.size > LIMITS.fileChars) throw new EnvelopeError("too_large", "文件太大（超过 5 MB），不像是本站导出的备份。");
+  let text;
+  try {
+    text = await file.text();
+  } catch {
+    throw new EnvelopeError("unreadable", "浏览器读不了这个文件。");
+  }
+  return parseBackup(text);
+}
+
+/**
+ * The dry-run dialog of an import: what the file holds, what importing would do.
+ * @param {{slug: string, fileName: string, parsed: object, plan: object, titles: Record<string, string>, when: (iso: string) => string}} o
+ * @returns {{spec: object, nothing: boolean, mode: () => "overwrite"|"keep-both"}} spec for Dialog.ask
+ */
+export function importDialog({ slug, fileName: name, parsed, plan, titles, when }) {
+  const { counts, bySlug } = plan;
+  const title = (s) => titles[s] || s;
+  const nothing = counts.add + counts.conflict === 0;
+  let overwrite = null;
+  const spec = {
+    kind: "import",
+    title: "从备份恢复：先看看文件里有什么",
+    desc: `文件“${name}”包含 ${parsed.entries.length} 个条目${parsed.site ? `，来自“${parsed.site}”` : ""}${parsed.exported_at ? `，导出于 ${when(parsed.exported_at)}` : ""}。在您点“导入”之前，本机数据不会有任何改动。`,
+    ok: "导入",
+    noOk: nothing,
+    cancel: nothing ? "关闭" : "取消",
+    fill: (body) => {
+      const table = el("table", { className: "ws-dialog__table" });
+      table.dataset.wsImportSummary = "";
+      const head = table.createTHead().insertRow();
+      for (const h of ["工作表", "新增", "与本机相同（跳过）", "与本机冲突"]) head.append(el("th", { scope: "col" }, h));
+      const tbody = table.createTBody();
+      for (const [s, c] of Object.entries(bySlug)) {
+        const row = tbody.insertRow();
+        row.dataset.wsImportSlug = s;
+        row.insertCell().textContent = title(s);
+        row.insertCell().textContent = String(c.add);
+        row.insertCell().textContent = String(c.same);
+        row.insertCell().textContent = String(c.conflict);
+      }
+      body.append(table);
+      const list = el("ul", { className: "ws-dialog__names" });
+      list.dataset.wsImportNames = "";
+      const label = { add: "新增", same: "相同，跳过", conflict: "冲突" };
+      for (const item of plan.items.slice(0, 50)) {
+        const li = el("li");
+        li.dataset.status = item.status;
+        li.append(el("span", { className: "ws-dialog__name" }, item.env.name), el("span", { className: "ws-dialog__tag" }, ` · ${title(item.env.worksheet)} · ${label[item.status]}`));
+        list.append(li);
+      }
+      if (plan.items.length > 50) list.append(el("li", {}, `……另有 ${plan.items.length - 50} 个条目`));
+      body.append(list);
+      if (nothing) body.append(el("p", { className: "ws-dialog__note" }, "文件里的条目本机都已有，内容相同，不需要导入。"));
+      if (counts.conflict) {
+        const box = el("fieldset", { className: "ws-dialog__choice" });
+        box.append(el("legend", {}, `${counts.conflict} 个条目与本机同一条目的内容不同，怎么处理？`));
+        const radio = (value, text, checked) => {
+          const id = `ws-${slug}-import-${value}`;
+          const input = el("input", { type: "radio", name: "conflict", value, id, checked });
+          input.dataset.wsImportMode = value;
+          const row = el("div", { className: "ws-dialog__radio" });
+          row.append(input, el("label", { htmlFor: id }, text));
+          box.append(row);
+          return input;
+        };
+        radio("keep-both", "两份都保留（推荐）：导入的一份另存为新条目，名称后加“（导入）”", true);
+        overwrite = radio("overwrite", "用文件里的版本覆盖本机的版本（导入后可以撤销）", false);
+        body.append(box);
+      }
+    },
+  };
+  return { spec, nothing, mode: () => (overwrite && overwrite.checked ? "overwrite" : "keep-both") };
+}
+
+/**
+ * The whole import of a chosen file: read it, show the dry run, write on "导入",
+ * and offer an undo. Nothing is written before the reader confirms; a bad file
+ * changes nothing. Every outcome is told through `say(code, text, kind, action, reason)`.
+ * @param {{file: File, slug: string, titles: Record<string, string>, store: object,
+ *   ask: (spec: object) => Promise<boolean>, say: Function, reload: () => void, memoryOnly: () => void}} o
+ *   store: storage.js; reload: show the current entry again after a change
+ */
+export async function importBackup({ file, slug, titles, store, ask, say, reload, memoryOnly }) {
+  let parsed;
+  try {
+    parsed = await readBackupFile(file);
+  } catch (err) {
+    const known = err instanceof EnvelopeError;
+    say("import-failed", `无法导入“${file.name}”：${known ? err.message : "文件无法读取。"}本机数据没有任何改动。`, "error", undefined, known ? err.code : "unreadable");
+    return;
+  }
+  const plan = planImport(parsed.entries, store.listAll());
+  const dialog = importDialog({ slug, fileName: file.name, parsed, plan, titles, when: timeText });
+  if (!(await ask(dialog.spec)) || dialog.nothing) return say("import-cancelled", "已取消导入，本机数据没有改动。", "info");
+  const { put, replaced } = applyImport(plan, dialog.mode());
+  const before = new Map(replaced.map((e) => [`${e.worksheet}.${e.id}`, e]));
+  const inMemory = put.filter((env) => !store.putEntry(env, { exact: true }).saved).length > 0;
+  if (inMemory) memoryOnly();
+  reload();
+  const others = put.filter((e) => e.worksheet !== slug).length;
+  const text = `已导入 ${put.length} 个条目${others ? `（其中 ${others} 个属于其他工作表，打开相应页面即可看到）` : ""}${plan.counts.same ? `，${plan.counts.same} 个与本机相同已跳过` : ""}。${inMemory ? "注意：浏览器存储不可用，导入的条目只在本页内存中。" : ""}`;
+  say("imported", text, inMemory ? "warning" : "info", {
+    label: "撤销导入",
+    run: () => {
+      for (const env of put) {
+        const old = before.get(`${env.worksheet}.${env.id}`);
+        if (old) store.putEntry(old, { exact: true });
+        else store.deleteEntry(env.worksheet, env.id);
+      }
+      reload();
+      say("import-undone", "已撤销导入，本机数据恢复到导入之前。", "info");
+    },
+  });
+}
+
+// ---- Markdown ----------------------------------------------------------------------------
+
+const MD_SPECIAL = /[\\`*_{}[\]()<>#|!~&]/g;
+
+/**
+ * The one Markdown escaper of the browser: the reader's text stays text. Escapes
+ * emphasis, code, tables, headings and HTML, and neutralises links and images
+ * (`[`, `]`, `(`, `)`, `!`, `<`, `>` are all escaped).
+ */
+export const mdText = (s) => String(s ?? "").replace(MD_SPECIAL, (c) => `\\${c}`);
+
+/** mdText for one line (a heading): line breaks become spaces. */
+const mdLine = (s) => mdText(String(s ?? "").replace(/\s*[\r\n\u2028\u2029]+\s*/g, " "));
+
+/** The engine's report under the entry's name, as a Markdown document. */
+export const reportMarkdown = (name, reportMd) => `# ${mdLine(name)}\n\n${reportMd}\n`;
+
+const optionLabel = (field, value) => {
+  const o = (field.options || []).find((x) => x.value === value);
+  return o ? o.label : String(value);
+};
+
+/**
+ * A field's answer as plain text (no markup), or "" when empty: the chosen options'
+ * labels for choices, rows as "1. a；b" for lists.
+ */
+export function answerText(field, value) {
+  if (value === undefined || value === null) return "";
+  if (field.kind === "multichoice") return (Array.isArray(value) ? value : []).map((v) => optionLabel(field, v)).join("、");
+  if (field.kind === "choice" || field.kind === "select") return value === "" ? "" : optionLabel(field, value);
+  if (field.kind === "list") {
+    const rows = Array.isArray(value) ? value.filter((r) => r && typeof r === "object" && !Array.isArray(r)) : [];
+    const subs = field.item_fields || [];
+    return rows
+      .map((row) => (subs.length ? subs.map((sub) => answerText(sub, row[sub.name])) : Object.values(row).map((x) => String(x ?? ""))).map((t) => t.trim()).filter(Boolean).join("；"))
+      .filter(Boolean)
+      .map((line, i) => `${i + 1}. ${line}`)
+      .join("\n");
+  }
+  if (typeof value === "object") return "";
+  return String(value).trim();
+}
+
+/** A Markdown rendering of an entry's answers, for when the engine's report is not available. */
+export function entryMarkdown(definition, env) {
+  const lines = [`# ${mdLine(env.name)}`, "", `${mdText(definition.title)} · 保存于 ${env.saved_at}`, ""];
+  for (const section of definition.sections || []) {
+    const body = [];
+    for (const f of section.fields || []) {
+      const v = env.data[f.name];
+      if (f.kind === "list") {
+        const rows = Array.isArray(v) ? v.filter((r) => r && typeof r === "object" && !Array.isArray(r)) : [];
+        const cells = rows.map((row) => (f.item_fields || []).map((sub) => {
+          const t = answerText(sub, row[sub.name]);
+          return t ? `${mdText(sub.label)}：${mdText(t)}` : "";
+        }).filter(Boolean)).filter((c) => c.length);
+        if (!cells.length) continue;
+        body.push(`**${mdText(f.label)}**`, "");
+        cells.forEach((c, i) => body.push(`${i + 1}. ${c.join("；")}`));
+        body.push("");
+      } else {
+        const t = answerText(f, v);
+        if (t) body.push(`**${mdText(f.label)}**：${mdText(t).replace(/\n/g, "  \n")}`, "");
+      }
+    }
+    if (body.length) lines.push(`## ${mdLine(section.title)}`, "", ...body);
+  }
+  return lines.join("\n").trimEnd() + "\n";
+}
+
+// ---- print view ----------------------------------------------------------------------------
+
+/** The answers as a <dl>, for a print without the engine's report. */
+export function printAnswers(definition, data) {
+  const dl = el("dl");
+  for (const s of definition.sections || []) {
+    for (const f of s.fields || []) {
+      const text = answerText(f, data[f.name]);
+      if (text) dl.append(el("dt", {}, f.label), el("dd", {}, text));
+    }
+  }
+  return dl;
+}
+
+/**
+ * Fill the print-only header, and the answers when there is no report to print.
+ * @param {HTMLElement} root the [data-ws-root]
+ * @param {{name: string, meta: string, answers: HTMLElement|null, target: boolean}} view
+ *   target: printing this worksheet alone (the print button), not the browser's menu
+ */
+export function preparePrint(root, { name, meta, answers, target }) {
+  const part = (hook, after) => {
+    let node = root.querySelector(`[data-ws-${hook}]`);
+    if (!node) {
+      node = el("div", { className: `ws-${hook}` });
+      node.setAttribute(`data-ws-${hook}`, "");
+      after(node);
+    }
+    return node;
+  };
+  const head = part("print-head", (n) => root.querySelector("[data-ws-result]").before(n));
+  head.replaceChildren(el("h2", { className: "ws-print-head__name" }, name), el("p", { className: "ws-print-head__meta" }, meta));
+  part("print-answers", (n) => head.after(n)).replaceChildren(...(answers ? [answers] : []));
+  root.classList.toggle("ws-print-has-report", !answers);
+  if (target) {
+    for (const node of document.querySelectorAll(".ws-print-target")) node.classList.remove("ws-print-target");
+    document.body.classList.add("ws-printing");
+    root.classList.add("ws-print-target");
+  }
+}
+
+export function endPrint(root) {
+  document.body.classList.remove("ws-printing");
+  root.classList.remove("ws-print-target");
+}
