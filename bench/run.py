@@ -26,7 +26,9 @@ Metrics (keys in results.json):
   c_longtask_ms     longest main-thread task between navigation and engine ready
   c_longtask_after_dcl_ms   the same, counting only tasks after DOMContentLoaded
   d_first_check_ms  first click on 检查 → result in the DOM
-  d_p95_ms          p95 of 50 checks (click → result in the DOM); d_p95_frame_ms to the next frame
+  d_p95_ms          p95 of 50 checks (click → result in the DOM); d_p95_frame_ms to the next frame;
+                    d_trip_*, d_python_*, d_parse_*: the worker round trip, the time in Python
+                    and the page's JSON.parse of the answer (engine-client.js getCheckCosts())
   e_instant_ms      click on a second worksheet page → its engine status is ready
   f_first_mb / f_first_gzip_mb / f_return_mb   bytes the server sent for a visit
   h_lecture_ready_ms   a lecture that links to a worksheet, opened cold: navigation →
@@ -405,6 +407,13 @@ def run_variant(p: Any, browser: Any, server: StaticServer, origin: str, kind: s
             add("d_p95_frame_ms", p95(times["frame"]))
             add("d_median_ms", statistics.median(times["dom"]))
             if kind == "site":
+                # Where a check's time goes: engine-client.js's own account of the last 50.
+                costs = page.evaluate("u => import(u).then(m => m.getCheckCosts().slice(-50))", origin + CLIENT)
+                for part in ("trip", "python", "parse"):
+                    values = [c[part] for c in costs]
+                    add(f"d_{part}_median_ms", statistics.median(values))
+                    add(f"d_{part}_p95_ms", p95(values))
+            if kind == "site":
                 page.evaluate("window.__bench.want = 'swot'")
             clicked = page.evaluate(CLICK_TO, [next_target])
             page.wait_for_function("() => window.__bench && window.__bench.readyAt !== null", timeout=120_000)
@@ -486,6 +495,11 @@ ROWS = [
     ("d_p95_ms", "(d) p95 of 50 checks (click → result in page)", "ms", 20),
     ("d_median_ms", "(d) median of 50 checks", "ms", None),
     ("d_p95_frame_ms", "(d) p95 of 50 checks, to the next frame", "ms", None),
+    ("d_trip_median_ms", "(d) … of which the worker round trip (post → answer), median", "ms", None),
+    ("d_trip_p95_ms", "(d) … worker round trip, p95", "ms", None),
+    ("d_python_median_ms", "(d) … of which Python (api.evaluate_json in the worker), median", "ms", None),
+    ("d_python_p95_ms", "(d) … Python, p95", "ms", None),
+    ("d_parse_p95_ms", "(d) … parsing the answer on the page, p95", "ms", None),
     ("e_instant_ms", "(e) click → second worksheet page, engine ready", "ms", 100),
     ("h_lecture_ready_ms", "(h) lecture opened cold → Python ready in the background", "ms", None),
     ("h_click_ready_ms", "(h) … then click → the worksheet's engine ready", "ms", 100),

@@ -55,9 +55,16 @@ export function getStatus() {
 function request(op, payload) {
   const id = nextId++;
   return new Promise((resolve, reject) => {
-    pending.set(id, { resolve, reject });
+    pending.set(id, { resolve, reject, sent: performance.now() });
     worker.postMessage({ id, op, payload });
   });
+}
+
+/** The last checks' costs in ms: round trip, in Python, parsing the answer (for `make bench`). */
+const checkCosts = [];
+
+export function getCheckCosts() {
+  return checkCosts.slice();
 }
 
 function failAll(error) {
@@ -127,7 +134,11 @@ function onMessage(msg) {
     waiter.resolve(msg.result);
     return;
   }
+  const received = performance.now();
   const out = JSON.parse(msg.json);
+  if (checkCosts.push({ trip: received - waiter.sent, python: msg.ms, parse: performance.now() - received }) > 200) {
+    checkCosts.shift();
+  }
   if (out && out.error) waiter.reject(Object.assign(new Error(out.error.message), { code: out.error.code }));
   else waiter.resolve(out);
 }

@@ -8,8 +8,9 @@
 //                      {id, op: OP.EVALUATE, payload: {slug, data_json, today}}
 //      worker -> page  {type: MSG.PROGRESS, value, text}                 while booting
 //                      {id, result}       INIT answered
-//                      {id, json}         EVALUATE answered: the engine's JSON text, parsed by
-//                                         the page (a result, or {"error": {code, message}})
+//                      {id, json, ms}     EVALUATE answered: the engine's JSON text, parsed by
+//                                         the page (a result, or {"error": {code, message}});
+//                                         ms: time spent in Python
 //                      {id, error: {code, message}}   the request failed
 //    The INIT result is {state: "ready", boot: BOOT.SNAPSHOT | BOOT.PLAIN,
 //    fallback: string | null, timings}. `boot` says how Python started; `fallback` why a

@@ -286,7 +286,9 @@ self.onmessage = async (event) => {
       const evaluate = await ready;
       // The result stays a JSON string: the page parses it (structured-cloning the
       // parsed object would cost more than parsing it once on the other side).
-      self.postMessage({ id, json: await evaluate(payload.slug, payload.data_json, payload.today ?? null) });
+      const t0 = performance.now();
+      const json = await evaluate(payload.slug, payload.data_json, payload.today ?? null);
+      self.postMessage({ id, json, ms: performance.now() - t0 });
     } else {
       throw fault("bad_op", `unknown op ${op}`);
     }
