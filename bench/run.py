@@ -433,6 +433,10 @@ def run_variant(p: Any, browser: Any, server: StaticServer, origin: str, kind: s
             page.wait_for_function("() => window.__bench && window.__bench.engineAt !== null", timeout=120_000)
             add("h_lecture_ready_ms", page.evaluate("window.__bench.engineAt"))
             checked(page, {})
+            # The reader reads before clicking: wait until the worker's background warm-up
+            # (after a restore) is over, so the click measures what a reader meets.
+            page.evaluate("u => import(u).then(m => { window.__wsClient = m; })", origin + CLIENT)
+            page.wait_for_function("() => window.__wsClient.getTimings().warm !== undefined", timeout=60_000)
             page.evaluate("window.__bench.want = 'smart'")
             clicked = page.evaluate(CLICK_TO, ["/worksheets/smart/"])
             page.wait_for_function("() => window.__bench.readyAt !== null || window.__bench.error !== null",

@@ -123,6 +123,10 @@ function onMessage(msg) {
     if (status.state === "loading") setStatus({ progress: msg.value, text: msg.text });
     return;
   }
+  if (msg.type === MSG.WARMED) {
+    timings.warm = msg.at;
+    return;
+  }
   const waiter = pending.get(msg.id);
   if (!waiter) return;
   pending.delete(msg.id);

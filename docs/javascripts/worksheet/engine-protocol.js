@@ -7,6 +7,7 @@
 //      page -> worker  {id, op: OP.INIT, payload: BootOptions}          (id is always INIT_ID)
 //                      {id, op: OP.EVALUATE, payload: {slug, data_json, today}}
 //      worker -> page  {type: MSG.PROGRESS, value, text}                 while booting
+//                      {type: MSG.WARMED, at}    the background warm-up after "ready" is over
 //                      {id, result}       INIT answered
 //                      {id, json, ms}     EVALUATE answered: the engine's JSON text, parsed by
 //                                         the page (a result, or {"error": {code, message}});
@@ -21,7 +22,7 @@
 // No DOM access at module level: Node imports this file at build time.
 
 export const OP = Object.freeze({ INIT: "init", EVALUATE: "evaluate" });
-export const MSG = Object.freeze({ PROGRESS: "progress" });
+export const MSG = Object.freeze({ PROGRESS: "progress", WARMED: "warmed" });
 export const BOOT = Object.freeze({ SNAPSHOT: "snapshot", PLAIN: "plain" });
 /** The id of the one INIT request a worker receives, whoever sends it. */
 export const INIT_ID = 0;

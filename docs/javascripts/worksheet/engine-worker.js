@@ -259,14 +259,15 @@ function warmUp(evaluate, rounds) {
   if (warmed) return;
   warmed = true;
   let left = rounds * WARM.length;
+  const done = () => self.postMessage({ type: MSG.WARMED, at: (timings.warm = now()) });
   const step = async () => {
-    if (warmingStopped) return;
+    if (warmingStopped) return done();
     const [slug, json] = WARM[left % WARM.length];
     try {
       await evaluate(slug, json, null);
     } catch {}
     if (--left > 0) setTimeout(step, 0);
-    else timings.warm = now();
+    else done();
   };
   setTimeout(step, 0);
 }
