@@ -142,7 +142,7 @@ async function boot(opts) {
   const slot = snapshotURL && opts.heapBytes ? new Uint8Array(snapshotBytes(opts.heapBytes)) : null;
   const snapshotting = slot ? downloadSnapshot(opts, slot) : null;
   const run = async () => {
-    progress(5, "下载 Python 运行时");
+    progress(5, "下载检查引擎");
     // Both modules at once: the second is 1.2 MB and does not depend on the first.
     const [{ loadPyodide }, asm] = await Promise.all([
       import(indexURL + "pyodide.esm.js"),
@@ -158,7 +158,7 @@ async function boot(opts) {
     };
     if (snapshotting) {
       try {
-        progress(40, "启动 Python");
+        progress(40, "启动检查引擎");
         const evaluate = await restore(loadPyodide, options, slot, snapshotting, wheelURL);
         bootInfo.boot = BOOT.SNAPSHOT;
         return evaluate;
@@ -227,7 +227,7 @@ function withEngineFiles(pyodide, evaluateJson, wheelURL) {
 
 /** Pyodide initialised from scratch, then the engine wheel through Pyodide's own loader. */
 async function plainBoot(loadPyodide, options) {
-  progress(25, "启动 Python");
+  progress(25, "启动检查引擎");
   const pyodide = await loadPyodide(options);
   timings.python = now();
   progress(80, "加载检查规则");
