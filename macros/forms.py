@@ -61,13 +61,15 @@ def _text(section: dict[str, Any], key: str, where: str) -> str:
 class Settings:
     """Everything a trainer sets in mkdocs.yml ``extra:`` (no code changes needed).
 
-    ``extra.worksheets``: ``python_start`` (worksheet | idle | never), ``watchdog_seconds``.
+    ``extra.worksheets``: ``python_start`` (worksheet | idle | never), ``watchdog_seconds``,
+    ``snapshot`` (true | false: boot Python from the build's memory snapshot).
     ``extra.branding``: ``organisation``, ``logo`` (a file under docs/).
     ``extra.course``: ``dates``, ``trainer``, ``contact``, ``modules`` (subset of MODULES).
     """
 
     python_start: str = "worksheet"
     watchdog_seconds: int = 45
+    snapshot: bool = True
     organisation: str = ""
     logo: str = ""
     dates: str = ""
@@ -84,6 +86,9 @@ class Settings:
         watchdog = ws.get("watchdog_seconds", 45)
         if isinstance(watchdog, bool) or not isinstance(watchdog, int) or not 5 <= watchdog <= 600:
             raise MacroError(f"extra.worksheets.watchdog_seconds must be a whole number 5–600, got {watchdog!r}")
+        snapshot = ws.get("snapshot", True)
+        if not isinstance(snapshot, bool):
+            raise MacroError(f"extra.worksheets.snapshot must be true or false, got {snapshot!r}")
         branding = extra.get("branding") or {}
         course = extra.get("course") or {}
         if not isinstance(branding, dict) or not isinstance(course, dict):
@@ -97,6 +102,7 @@ class Settings:
         return cls(
             python_start=start,
             watchdog_seconds=watchdog,
+            snapshot=snapshot,
             organisation=_text(branding, "organisation", "extra.branding"),
             logo=_text(branding, "logo", "extra.branding").lstrip("/"),
             dates=_text(course, "dates", "extra.course"),

@@ -1,14 +1,14 @@
 // Baseline for `make bench`: the usual way to put Pyodide in a docs page. The page
 // itself boots the same Pyodide build on the MAIN thread as soon as it loads, on every
 // page, and calls Python directly. It uses the same runtime files, the same engine
-// wheel and the same result rendering (form.js) as the real site, so the comparison
+// wheel and the same result rendering (result.js) as the real site, so the comparison
 // isolates where and when Python runs.
 
-import { renderResult } from "../javascripts/worksheet/form.js";
+import { renderResult } from "../javascripts/worksheet/result.js";
 
-const meta = document.querySelector('meta[name="ws-runtime"]');
-const INDEX_URL = new URL(meta.getAttribute("content"), document.baseURI).href;
-const LOCK_URL = `${INDEX_URL}pyodide-lock.json?v=${meta.dataset.lockVersion || ""}`;
+const runtime = JSON.parse(document.getElementById("ws-runtime").textContent);
+const INDEX_URL = new URL(runtime.index, document.baseURI).href;
+const LOCK_URL = new URL(runtime.lock, INDEX_URL).href;
 
 const root = document.querySelector("[data-ws-root]");
 const form = root.querySelector("[data-ws-form]");

@@ -105,6 +105,17 @@ def page(context: Any) -> Any:
     return context.new_page()
 
 
+#: The test-only switch (README, Tests): Python starts only when the reader clicks 检查.
+NO_PYTHON_SCRIPT = 'window.WS_PYTHON_START = "never";'
+
+
+@pytest.fixture
+def page_without_python(context: Any) -> Any:
+    """A page whose worksheets do not boot Python (for tests that never ask it anything)."""
+    context.add_init_script(script=NO_PYTHON_SCRIPT)
+    return context.new_page()
+
+
 def wait_ready(page: Any, timeout: float = 60_000) -> None:
     """Wait until the engine status says ready (fails fast on error)."""
     page.wait_for_selector(

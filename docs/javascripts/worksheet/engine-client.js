@@ -1,14 +1,20 @@
 // The only module that knows a worker exists. Pages see: start(), evaluate(),
 // onStatus(). The worker is created once per visit and survives Material's instant
 // navigation (this module is loaded once, as an ES module, for the whole visit).
+// Messages and runtime settings: engine-protocol.js.
+
+import { INIT_ID, OP, MSG, bootOptions, initMessage, pythonStart, readRuntime } from "./engine-protocol.js";
 
 /** @typedef {{state: "idle"|"loading"|"ready"|"error", progress: number, text: string, detail?: string}} EngineStatus */
 
-const meta = document.querySelector('meta[name="ws-runtime"]');
-// Resolve once against the first page's URL: later pages change document.baseURI.
-const INDEX_URL = meta ? new URL(meta.getAttribute("content"), document.baseURI).href : "";
-const LOCK_URL = INDEX_URL ? `${INDEX_URL}pyodide-lock.json?v=${meta.dataset.lockVersion || ""}` : "";
-export const PYTHON_START = (meta && meta.dataset.pythonStart) || "worksheet";
+// Read once, against the first page's URL: later pages change document.baseURI and
+// location.search (a `?ws-…` override holds for the whole visit).
+const RUNTIME = readRuntime(document);
+const SEARCH = location.search;
+const SAVE_DATA = Boolean(navigator.connection && navigator.connection.saveData);
+
+/** worksheet | idle | never (mkdocs.yml extra.worksheets.python_start, or a test override). */
+export const PYTHON_START = RUNTIME ? pythonStart(RUNTIME, SEARCH, window.WS_PYTHON_START) : "never";
 
 // A boot that has not finished after this long is reported as an error (the worker is
 // kept: a very slow network may still finish, and then the status turns ready).
@@ -16,15 +22,15 @@ export const PYTHON_START = (meta && meta.dataset.pythonStart) || "worksheet";
 // for a diagnosis (and for the hosting tests).
 const DEFAULT_WATCHDOG_MS = 45000;
 export const WATCHDOG_MS = (() => {
-  const fromQuery = Number(new URLSearchParams(location.search).get("ws-watchdog-ms"));
+  const fromQuery = Number(new URLSearchParams(SEARCH).get("ws-watchdog-ms"));
   if (fromQuery > 0) return fromQuery;
-  const fromMeta = Number(meta && meta.dataset.watchdogMs);
-  return fromMeta > 0 ? fromMeta : DEFAULT_WATCHDOG_MS;
+  const fromPage = Number(RUNTIME && RUNTIME.watchdog_ms);
+  return fromPage > 0 ? fromPage : DEFAULT_WATCHDOG_MS;
 })();
 
 /** @type {Worker|null} */ let worker = null;
 /** @type {Promise<void>|null} */ let booting = null;
-let nextId = 1;
+let nextId = INIT_ID + 1;
 const pending = new Map();
 /** @type {EngineStatus} */
 let status = { state: "idle", progress: 0, text: "未启动" };
@@ -49,9 +55,16 @@ export function getStatus() {
 function request(op, payload) {
   const id = nextId++;
   return new Promise((resolve, reject) => {
-    pending.set(id, { resolve, reject });
+    pending.set(id, { resolve, reject, sent: performance.now() });
     worker.postMessage({ id, op, payload });
   });
+}
+
+/** The last checks' costs in ms: round trip, in Python, parsing the answer (for `make bench`). */
+const checkCosts = [];
+
+export function getCheckCosts() {
+  return checkCosts.slice();
 }
 
 function failAll(error) {
@@ -89,22 +102,49 @@ function explain(err) {
 
 /** @type {Record<string, number>} boot timings (epoch ms) reported by the worker */
 let timings = {};
+/** @type {{boot: string|null, fallback: string|null}} */
+let bootInfo = { boot: null, fallback: null };
 
 /** Boot timings of this visit (epoch ms: worker, modules, python, engine, …). */
 export function getTimings() {
   return { ...timings };
 }
 
+/**
+ * How Python started on this visit: boot "snapshot" (restored from the build's memory
+ * snapshot) or "plain", and why a snapshot was not used (fallback). For tests and bench.
+ */
+export function getBoot() {
+  return { ...bootInfo };
+}
+
 function onMessage(msg) {
-  if (msg.type === "progress") {
+  if (msg.type === MSG.PROGRESS) {
     if (status.state === "loading") setStatus({ progress: msg.value, text: msg.text });
+    return;
+  }
+  if (msg.type === MSG.WARMED) {
+    timings.warm = msg.at;
     return;
   }
   const waiter = pending.get(msg.id);
   if (!waiter) return;
   pending.delete(msg.id);
-  if (msg.error) waiter.reject(Object.assign(new Error(msg.error.message), { code: msg.error.code }));
-  else waiter.resolve(msg.result);
+  if (msg.error) {
+    waiter.reject(Object.assign(new Error(msg.error.message), { code: msg.error.code }));
+    return;
+  }
+  if (typeof msg.json !== "string") {
+    waiter.resolve(msg.result);
+    return;
+  }
+  const received = performance.now();
+  const out = JSON.parse(msg.json);
+  if (checkCosts.push({ trip: received - waiter.sent, python: msg.ms, parse: performance.now() - received }) > 200) {
+    checkCosts.shift();
+  }
+  if (out && out.error) waiter.reject(Object.assign(new Error(out.error.message), { code: out.error.code }));
+  else waiter.resolve(out);
 }
 
 function waitFor(id) {
@@ -125,9 +165,9 @@ function takeEarlyWorker() {
 /** Start Python once; later calls return the same promise. */
 export function start() {
   if (booting) return booting;
-  if (!INDEX_URL) {
+  if (!RUNTIME) {
     setStatus({ state: "error", progress: 0, text: "页面缺少运行时配置", detail: "请用 mkdocs 重新构建站点" });
-    return Promise.reject(new Error("no runtime meta"));
+    return Promise.reject(new Error("no runtime settings"));
   }
   if (typeof Worker === "undefined" || typeof WebAssembly === "undefined") {
     setStatus({ state: "error", progress: 0, text: "浏览器不支持", detail: "这个浏览器不支持 WebAssembly 或 Web Worker，检查功能不可用；请换用新版 Chrome、Edge 或 Firefox" });
@@ -144,8 +184,13 @@ export function start() {
     event.preventDefault();
     onError(event.message);
   };
-  // The early worker was sent "init" as request 0 by the page's <head>.
-  const init = early ? waitFor(0) : request("init", { indexURL: INDEX_URL, lockFileURL: LOCK_URL });
+  const init = waitFor(INIT_ID);
+  // The <head> script sends INIT once it has loaded engine-protocol.js; if it has not
+  // yet, send it here (whoever comes first; the worker answers every INIT the same way).
+  if (!early || !early.sent) {
+    if (early) early.sent = true;
+    own.postMessage(initMessage(bootOptions(RUNTIME, SEARCH, SAVE_DATA)));
+  }
   const boot = new Promise((resolve, reject) => {
     let reported = false;
     const timer = setTimeout(() => {
@@ -159,7 +204,9 @@ export function start() {
       (result) => {
         clearTimeout(timer);
         if (worker !== own) return;
-        timings = { ...timings, ...((result && result.timings) || {}), ready: performance.timeOrigin + performance.now() };
+        const r = result || {};
+        bootInfo = { boot: r.boot || null, fallback: r.fallback || null };
+        timings = { ...timings, ...(r.timings || {}), ready: performance.timeOrigin + performance.now() };
         try {
           performance.mark("ws-engine-ready");
         } catch {}
@@ -209,5 +256,44 @@ export function localToday() {
  */
 export async function evaluate(slug, data) {
   await start();
-  return request("evaluate", { slug, data_json: JSON.stringify(data), today: localToday() });
+  return request(OP.EVALUATE, { slug, data_json: JSON.stringify(data), today: localToday() });
 }
+
+// ---- starting Python before the reader needs it -----------------------------------------
+
+/** Does the page's text (not the navigation) link to a worksheet page? */
+function linksToWorksheet(doc) {
+  const prefix = RUNTIME.worksheets;
+  const content = doc.querySelector(".md-content") || doc.body;
+  if (!content) return false;
+  for (const a of content.querySelectorAll("a[href]")) {
+    const href = a.href.split("#")[0];
+    if (href.startsWith(prefix) && href.length > prefix.length) return true;
+  }
+  return false;
+}
+
+/**
+ * python_start: worksheet — on a course page that links to a worksheet, start Python once
+ * the page is idle (about a second of a background thread with the snapshot), so a reader
+ * who clicks through finds it ready. Never when the browser asks to save data.
+ */
+function prestartOnCoursePages() {
+  if (!RUNTIME || PYTHON_START !== "worksheet" || SAVE_DATA) return;
+  if (typeof Worker === "undefined" || typeof WebAssembly === "undefined") return;
+  const idle = window.requestIdleCallback
+    ? (fn) => window.requestIdleCallback(fn, { timeout: 3000 })
+    : (fn) => setTimeout(fn, 1000);
+  const consider = () => {
+    if (booting || document.querySelector("[data-ws-root]") || !linksToWorksheet(document)) return;
+    idle(() => {
+      if (!booting) start().catch(() => {});
+    });
+  };
+  // Material's instant navigation announces every new page on document$.
+  if (window.document$ && typeof window.document$.subscribe === "function") window.document$.subscribe(consider);
+  else if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", consider, { once: true });
+  else consider();
+}
+
+prestartOnCoursePages();
