@@ -46,7 +46,7 @@ def md_escape(text: object) -> str:
     line; no HTML, links, images, emphasis or table breaks in any Markdown viewer."""
     s = str(text if text is not None else "")
     s = re.sub(r"\s+", " ", s).strip()
-    s = _SPECIAL_RE.sub(r"\\\1", s).replace("<", "&lt;").replace(">", "&gt;")
+    s = _SPECIAL_RE.sub(r"\\\1", s.replace("&", "&amp;")).replace("<", "&lt;").replace(">", "&gt;")
     s = _LINE_START_RE.sub(lambda m: m.group(1) + "\\" if m.group(1)[0].isdigit() else "\\" + m.group(1),
                            s, count=1)
     return _AUTOLINK_RE.sub(lambda m: f"{m.group(1)}\\:" if m.group(1) else f"{m.group(3)}\\.", s)

@@ -236,7 +236,7 @@ def test_markdown_download_holds_the_report_and_the_name(page: Any, base_url: st
     page.fill('[data-ws-field="goal_text"]', GOAL)
     wait_ready(page)
     page.click('[data-ws-action="check"]')
-    expect(page.locator("[data-ws-report]")).not_to_be_empty()
+    expect(page.locator("[data-ws-report='']")).not_to_be_empty()
     open_tools(page)
     with page.expect_download() as info:
         page.click('[data-ws-action="export-markdown"]')

@@ -228,7 +228,7 @@ def test_python_boots_once_when_a_worksheet_page_is_opened_directly(page: Any, c
 
 def test_instant_navigation_from_a_plain_page_starts_python(page: Any, context: Any, base_url: str) -> None:
     seen = pyodide_requests(context)
-    page.goto(base_url + "lectures/00-intro/")  # links to no worksheet: Python is not started early
+    page.goto(base_url + "glossary/")  # links to no worksheet: Python is not started early
     page.wait_for_load_state("networkidle")
     assert seen == []
     page.evaluate("window.__visit_marker = 1")

@@ -517,7 +517,7 @@ def test_print_view_shows_the_results_without_navigation(page: Any, base_url: st
     page.fill('[data-ws-field="goal_text"]', GOAL)
     wait_ready(page)
     page.click('[data-ws-action="check"]')
-    expect(page.locator("[data-ws-report]")).not_to_be_empty()
+    expect(page.locator("[data-ws-report='']")).not_to_be_empty()
     open_tools(page)
     page.click('[data-ws-action="print"]')
     page.wait_for_function("window.__printed === 1")
@@ -525,7 +525,7 @@ def test_print_view_shows_the_results_without_navigation(page: Any, base_url: st
     for hidden in (".md-header", ".md-sidebar--primary", ".md-footer", "[data-ws-entries]", "[data-ws-form]", ".ws-bar", "h1"):
         expect(page.locator(hidden).first).to_be_hidden()
     expect(page.locator("[data-ws-result]")).to_be_visible()
-    expect(page.locator("[data-ws-report]")).to_be_visible()
+    expect(page.locator("[data-ws-report='']")).to_be_visible()
     expect(page.locator("[data-ws-print-head]")).to_be_visible()
     expect(page.locator("[data-ws-print-head]")).to_contain_text("张三 · 2026 Q4")
     # "Print to PDF" on A4 gives a real document.

@@ -36,7 +36,7 @@ def test_fill_check_reload_keeps_everything(page: Any, base_url: str, slug: str)
     page.click('[data-ws-action="check"]')
     result = page.locator("[data-ws-result]")
     result_shown(page)
-    expect(result.locator("[data-ws-report]")).not_to_be_empty()
+    expect(result.locator("[data-ws-report='']")).not_to_be_empty()
     # No technology names in what the reader sees.
     assert not re.search(r"Python|Pyodide|worker", page.inner_text(".ws"), re.I)
     before = page.evaluate(READ_FIELDS)
