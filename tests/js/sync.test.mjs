@@ -1,12 +1,19 @@
 // Two (or three) tabs editing one entry, replayed deterministically against the pure
 // decisions of docs/javascripts/worksheet/sync.js. No timers and no real storage: a
-// small model of the browser's localStorage stands in, with the property that makes
-// two-tab sync hard:
-//   - each tab reads and writes its own copy at once; the write reaches the shared
-//     store later (a FIFO per tab), and the store tells the other tabs later still
-//     (a FIFO per tab: acknowledgements and storage events, in order);
-//   - while a tab's own write of a key is on its way, news of other tabs' writes of
-//     that key does not change its copy (Chromium's rule), but the storage event fires.
+// small model of the browser stands in, with the properties that make two-tab sync hard.
+// Two transports:
+//   - localStorage (today's storage.js): each tab reads and writes its own copy at once;
+//     the write reaches the shared store later (a FIFO per tab), and the store tells the
+//     other tabs later still (a FIFO per tab: acknowledgements and news, in order). While
+//     a tab's own write of a key is on its way, news of other tabs' writes of that key
+//     does not change its copy (Chromium's rule), but the storage event fires. With
+//     `lateEvents`, as in Chromium, news updates the tab's copy at once and the storage
+//     event runs later, as a task of its own: a read can show a version the tab has not
+//     heard of yet, built on versions it has not heard of either.
+//   - indexeddb (IndexedDB + BroadcastChannel): one shared store, always current; a
+//     write is one transaction, and the other tabs hear of it later (a FIFO per tab). A
+//     tab's saves and its handling of news run one after the other (a save that starts
+//     while one is on its way runs when it lands).
 // A scheduler picks which message moves next: named interleavings spell the order out,
 // and seeded random schedules (same seeds every run) cover thousands more. A loaded
 // machine changes only real time, which this test does not use, so it cannot produce a
@@ -16,7 +23,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 
 import {
-  History, canonical, decideSave, merge3, mergeBase, nextVersion, reconcileStorageEvent, sameData, vidOf,
+  History, SAVE_WAITS, SaveWaits, awaitsNews, canonical, decideSave, merge3, mergeBase, nextVersion, reconcileStorageEvent, sameData, vidOf,
 } from "../../docs/javascripts/worksheet/sync.js";
 import { validateEnvelope } from "../../docs/javascripts/worksheet/envelope.js";
 
@@ -25,7 +32,9 @@ const T0 = Date.parse("2026-03-01T09:00:00.000Z");
 // ---- the browser model -----------------------------------------------------------------
 
 class Browser {
-  constructor({ eventsWhilePending = true } = {}) {
+  constructor({ eventsWhilePending = true, lateEvents = false, transport = "localStorage" } = {}) {
+    this.lateEvents = lateEvents;
+    this.idb = transport === "indexeddb";
     this.store = new Map();
     this.tabs = [];
     this.clock = 0;
@@ -49,7 +58,8 @@ class Browser {
     const old = this.store.get(key) ?? null;
     if (value === null) this.store.delete(key);
     else this.store.set(key, value);
-    tab.downstream.push({ ack: key });
+    if (this.idb) tab.landed(key); // the transaction completes
+    else tab.downstream.push({ ack: key });
     for (const other of this.tabs) if (other !== tab) other.downstream.push({ key, old, value });
   }
 
@@ -63,7 +73,8 @@ class Browser {
     const out = [];
     for (const t of this.tabs) {
       if (t.upstream.length) out.push([`${t.name}↑`, () => this.up(t)]);
-      if (t.downstream.length) out.push([`${t.name}↓`, () => this.down(t)]);
+      if (t.downstream.length && !t.busy()) out.push([`${t.name}↓`, () => this.down(t)]);
+      if (t.events.length) out.push([`${t.name}⚡`, () => t.dispatch()]);
     }
     return out;
   }
@@ -95,6 +106,8 @@ class Tab {
     this.pending = new Map();
     this.upstream = [];
     this.downstream = [];
+    /** Storage events due to run (lateEvents). */
+    this.events = [];
     this.env = null;
     this.form = {};
     this.dirty = false;
@@ -102,19 +115,37 @@ class Tab {
     this.history = new History();
     this.serial = 0;
     this.notices = [];
+    this.waits = new SaveWaits(this.history);
+    this.owed = null;
   }
 
-  // -- its own copy of the storage
+  // -- its own copy of the storage (localStorage), or the shared store (indexeddb)
   get(id) {
-    const v = this.cache.get(keyOf(id));
+    const v = this.b.idb ? this.b.store.get(keyOf(id)) : this.cache.get(keyOf(id));
     return v ? JSON.parse(v) : null;
   }
 
   set(key, value) {
-    if (value === null) this.cache.delete(key);
-    else this.cache.set(key, value);
+    if (!this.b.idb) {
+      if (value === null) this.cache.delete(key);
+      else this.cache.set(key, value);
+    }
     this.pending.set(key, (this.pending.get(key) || 0) + 1);
     this.upstream.push({ key, value });
+  }
+
+  /** indexeddb: a save is on its way; news and further saves wait for it. */
+  busy() {
+    return this.b.idb && this.upstream.length > 0;
+  }
+
+  landed(key) {
+    this.pending.set(key, this.pending.get(key) - 1);
+    if (!this.busy() && this.owed) {
+      const force = this.owed.force;
+      this.owed = null;
+      this.flush(force);
+    }
   }
 
   receive(msg) {
@@ -122,12 +153,20 @@ class Tab {
       this.pending.set(msg.ack, this.pending.get(msg.ack) - 1);
       return;
     }
+    if (this.b.idb) return this.onStorage(msg.key, msg.value);
     const busy = this.pending.get(msg.key) > 0;
     if (!busy) {
       if (msg.value === null) this.cache.delete(msg.key);
       else this.cache.set(msg.key, msg.value);
     }
-    if (!busy || this.b.eventsWhilePending) this.onStorage(msg.key, msg.value);
+    if (busy && !this.b.eventsWhilePending) return;
+    if (this.b.lateEvents) this.events.push(msg);
+    else this.onStorage(msg.key, msg.value);
+  }
+
+  dispatch() {
+    const msg = this.events.shift();
+    this.onStorage(msg.key, msg.value);
   }
 
   put(env) {
@@ -160,12 +199,28 @@ class Tab {
     this.dirty = true;
   }
 
-  flush(force = false) {
+  flush(force = false, final = false) {
     if (!this.dirty && !force) return;
+    if (this.busy()) {
+      this.owed = { force: force || Boolean(this.owed?.force) };
+      return;
+    }
     const base = this.env;
     const stored = base && this.get(base.id);
     this.history.see(stored);
-    const d = decideSave({ base, stored, mine: base ? { ...base.data, ...this.form } : { ...this.form }, myVids: this.myVids, history: this.history });
+    const d = decideSave({
+      base, stored, mine: base ? { ...base.data, ...this.form } : { ...this.form }, myVids: this.myVids, history: this.history,
+      final: final || this.waits.final,
+    });
+    if (d.kind === "wait") {
+      // What controller.js does: keep the edits unsaved, try again on news or soon after.
+      // Its retries are a timer's, far slower than news between tabs: a wait counts
+      // only once this tab has no news on its way (the scheduler could starve it).
+      if (!this.downstream.length && !this.events.length) this.waits.waited();
+      this.dirty = true;
+      return;
+    }
+    this.waits.reset();
     this.dirty = false;
     if (d.kind === "none") return this.hold(d.env);
     let env;
@@ -272,8 +327,35 @@ test("decideSave: a sibling (saved at the same moment as ours) merges against th
   history.see(theirs);
   const d = decideSave({ base: ours, stored: theirs, mine: ours.data, myVids: new Set(["m"]), history });
   assert.deepEqual(d, { kind: "put", from: theirs, data: { a: "A", b: "B" }, parent: "t", merged: true });
-  // Without the shared parent (forgotten), nothing can be merged safely: keep both.
-  assert.equal(decideSave({ base: ours, stored: theirs, mine: ours.data, myVids: new Set(["m"]), history: new History() }).kind, "copy");
+  // Without the shared parent (not heard of yet, or forgotten), nothing can be merged
+  // safely: wait for the news, and when waiting is over (final), keep both.
+  const unknown = { base: ours, stored: theirs, mine: ours.data, myVids: new Set(["m"]), history: new History() };
+  assert.equal(decideSave(unknown).kind, "wait");
+  assert.equal(decideSave({ ...unknown, final: true }).kind, "copy");
+});
+
+test("decideSave waits for news of a version it read past; the news resolves it into a merge", () => {
+  // B held v0 and wrote b1; A wrote a1 and a2 on b1. B reads a2 before hearing of a1.
+  const v0 = { id: "e1", vid: "v0", rev: 0, data: { a: "", b: "" } };
+  const b1 = { id: "e1", vid: "b1", parent: "v0", rev: 1, data: { a: "", b: "B" } };
+  const a1 = { id: "e1", vid: "a1", parent: "b1", rev: 2, data: { a: "A", b: "B" } };
+  const a2 = { id: "e1", vid: "a2", parent: "a1", rev: 3, data: { a: "AA", b: "B" } };
+  const history = new History();
+  history.hold(v0);
+  history.hold(b1);
+  history.see(a2);
+  const state = { base: b1, stored: a2, mine: { a: "", b: "BB" }, myVids: new Set(["b1"]), history };
+  assert.equal(awaitsNews(b1, a2, state.myVids, history), true);
+  assert.deepEqual(decideSave(state), { kind: "wait" });
+  history.see(a1); // the storage event (or broadcast) for a1 arrives
+  assert.equal(awaitsNews(b1, a2, state.myVids, history), false);
+  assert.deepEqual(decideSave(state), { kind: "put", from: a2, data: { a: "AA", b: "BB" }, parent: "a2", merged: true });
+  // A root (no parent) or a loop is no gap: nothing more will come, keep both at once.
+  assert.equal(decideSave({ ...state, stored: { ...a2, vid: "x", parent: undefined } }).kind, "copy");
+  const loop = new History();
+  loop.hold(b1);
+  loop.see({ vid: "y", parent: "x", data: {} });
+  assert.equal(decideSave({ ...state, history: loop, stored: { ...a2, vid: "x", parent: "y" } }).kind, "copy");
 });
 
 test("mergeBase: the nearest version both sides descend from; History forgets the oldest", () => {
@@ -409,6 +491,17 @@ for (const eventsWhilePending of [true, false]) {
 
 // ---- random schedules -------------------------------------------------------------------------
 
+/** Every transport the pure decisions must work on. */
+const TRANSPORTS = [
+  { name: "localStorage" },
+  { name: "localStorage, late storage events", lateEvents: true },
+  { name: "localStorage, no event while a write is pending", eventsWhilePending: false },
+  { name: "localStorage, late events, none while a write is pending", eventsWhilePending: false, lateEvents: true },
+  { name: "IndexedDB + BroadcastChannel", transport: "indexeddb" },
+];
+/** Transports that tell every tab of every write (three tabs need it to always merge). */
+const TELLING = TRANSPORTS.filter((t) => t.eventsWhilePending !== false);
+
 /**
  * `n` tabs each type their edit (before any autosave), then saves and deliveries happen
  * in a seeded random order, some tabs saving twice.
@@ -432,16 +525,53 @@ function randomRun(seed, edits, options) {
   return { b, tabs, id };
 }
 
+/**
+ * Each tab keeps typing its own field (`rounds` keystrokes), saving after some of them
+ * (autosave while typing), interleaved at random with deliveries: many saves in flight.
+ */
+function typingRun(seed, fields, rounds, options) {
+  const pick = rng(seed);
+  const { b, tabs, id } = setup(fields.length, options);
+  const keys = tabs.flatMap((t, i) => Array.from({ length: rounds }, () => i));
+  const typed = tabs.map(() => 0);
+  while (keys.length || b.moves().length) {
+    const moves = b.moves();
+    if (keys.length && (!moves.length || pick(3) === 0)) {
+      const i = keys.splice(pick(keys.length), 1)[0];
+      tabs[i].type({ [fields[i]]: `${tabs[i].name}${++typed[i]}` });
+      if (pick(2) || !keys.includes(i)) tabs[i].flush();
+    } else {
+      moves[pick(moves.length)][1]();
+    }
+  }
+  settle(b, pick);
+  return { b, tabs, id, last: tabs.map((t, i) => `${t.name}${typed[i]}`) };
+}
+
 const SEEDS = Array.from({ length: 400 }, (_, i) => i + 1);
 
 test("random schedules, two tabs, different fields: always one entry holding both edits, never a copy", () => {
-  for (const eventsWhilePending of [true, false]) {
+  for (const transport of TRANSPORTS) {
     for (const seed of SEEDS) {
-      const { b } = randomRun(seed, [{ owner: "A" }, { why_relevant: "B" }], { eventsWhilePending });
+      const { b } = randomRun(seed, [{ owner: "A" }, { why_relevant: "B" }], transport);
       const entries = b.entries();
-      const where = `seed ${seed}, events while pending: ${eventsWhilePending}`;
+      const where = `seed ${seed}, ${transport.name}`;
       assert.equal(entries.length, 1, `${where}: ${canonical(entries)}`);
       assert.deepEqual([entries[0].data.owner, entries[0].data.why_relevant], ["A", "B"], where);
+      assert.equal(copies(b), 0, where);
+      assertConverged(b);
+    }
+  }
+});
+
+test("two tabs keep typing different fields and autosaving: one entry with both last edits, never a copy", () => {
+  for (const transport of TELLING) {
+    for (const seed of SEEDS.slice(0, 200)) {
+      const { b, last } = typingRun(seed, ["owner", "why_relevant"], 4, transport);
+      const entries = b.entries();
+      const where = `seed ${seed}, ${transport.name}`;
+      assert.equal(entries.length, 1, `${where}: ${canonical(entries)}`);
+      assert.deepEqual([entries[0].data.owner, entries[0].data.why_relevant], last, where);
       assert.equal(copies(b), 0, where);
       assertConverged(b);
     }
@@ -453,23 +583,44 @@ test("random schedules, two tabs, different fields: always one entry holding bot
 // newest from them. Without those events a merge can lack a common base, and then both
 // versions are kept (never lost).
 test("random schedules, three tabs, three different fields: one entry, all three edits", () => {
-  for (const eventsWhilePending of [true]) {
+  for (const transport of TELLING) {
     for (const seed of SEEDS) {
-      const { b } = randomRun(seed, [{ owner: "A" }, { why_relevant: "B" }, { goal_text: "C" }], { eventsWhilePending });
+      const { b } = randomRun(seed, [{ owner: "A" }, { why_relevant: "B" }, { goal_text: "C" }], transport);
       const entries = b.entries();
-      const where = `seed ${seed}, events while pending: ${eventsWhilePending}`;
+      const where = `seed ${seed}, ${transport.name}`;
       assert.equal(entries.length, 1, `${where}: ${canonical(entries)}`);
       assert.deepEqual([entries[0].data.owner, entries[0].data.why_relevant, entries[0].data.goal_text], ["A", "B", "C"], where);
+      assert.equal(copies(b), 0, where);
+      assertConverged(b);
+    }
+  }
+});
+
+// Without every event (a browser that dropped news while its own write was on its way),
+// or with three tabs typing at once (merges of merges: a version has two parents but
+// names one), a merge can lack a common base. Then both versions are kept: never lost.
+test("keep typing, three tabs or news dropped: every last edit is kept, in one entry or a copy", () => {
+  const runs = [
+    ...TRANSPORTS.map((t) => [t, ["owner", "why_relevant", "goal_text"], 3, 100]),
+    ...TRANSPORTS.filter((t) => !TELLING.includes(t)).map((t) => [t, ["owner", "why_relevant"], 4, 200]),
+  ];
+  for (const [transport, fields, rounds, seeds] of runs) {
+    for (const seed of SEEDS.slice(0, seeds)) {
+      const { b, last } = typingRun(seed, fields, rounds, transport);
+      const entries = b.entries();
+      const where = `seed ${seed}, ${fields.length} tabs, ${transport.name}: ${canonical(entries.map((e) => e.data))}`;
+      fields.forEach((f, i) => assert.ok(entries.some((e) => e.data[f] === last[i]), where));
+      assert.ok(entries.length <= fields.length, where);
       assertConverged(b);
     }
   }
 });
 
 test("random schedules, two tabs, the same field: exactly one conflict copy, both versions kept", () => {
-  for (const eventsWhilePending of [true, false]) {
+  for (const transport of TRANSPORTS) {
     for (const seed of SEEDS) {
-      const { b, id } = randomRun(seed, [{ goal_text: "A 的版本" }, { goal_text: "B 的版本" }], { eventsWhilePending });
-      const where = `seed ${seed}, events while pending: ${eventsWhilePending}`;
+      const { b, id } = randomRun(seed, [{ goal_text: "A 的版本" }, { goal_text: "B 的版本" }], transport);
+      const where = `seed ${seed}, ${transport.name}`;
       const entries = b.entries();
       assert.deepEqual(entries.map((e) => e.data.goal_text).sort(), ["A 的版本", "B 的版本"], `${where}: ${canonical(entries)}`);
       assert.equal(copies(b), 1, where);
@@ -480,14 +631,16 @@ test("random schedules, two tabs, the same field: exactly one conflict copy, bot
 });
 
 test("random schedules, three tabs, storage events suppressed while a write is pending: nothing is ever lost", () => {
-  for (const seed of SEEDS) {
-    const { b } = randomRun(seed, [{ owner: "A" }, { why_relevant: "B" }, { goal_text: "C" }], { eventsWhilePending: false });
-    const entries = b.entries();
-    const where = `seed ${seed}: ${canonical(entries)}`;
-    assert.ok(entries.some((e) => e.data.owner === "A"), where);
-    assert.ok(entries.some((e) => e.data.why_relevant === "B"), where);
-    assert.ok(entries.some((e) => e.data.goal_text === "C"), where);
-    assert.ok(entries.length <= 3, where);
-    assertConverged(b);
+  for (const transport of TRANSPORTS.filter((t) => t.eventsWhilePending === false)) {
+    for (const seed of SEEDS) {
+      const { b } = randomRun(seed, [{ owner: "A" }, { why_relevant: "B" }, { goal_text: "C" }], transport);
+      const entries = b.entries();
+      const where = `seed ${seed}, ${transport.name}: ${canonical(entries)}`;
+      assert.ok(entries.some((e) => e.data.owner === "A"), where);
+      assert.ok(entries.some((e) => e.data.why_relevant === "B"), where);
+      assert.ok(entries.some((e) => e.data.goal_text === "C"), where);
+      assert.ok(entries.length <= 3, where);
+      assertConverged(b);
+    }
   }
 });

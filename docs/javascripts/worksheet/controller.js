@@ -8,7 +8,7 @@ import * as store from "./storage.js";
 import { bindForm, readControls } from "./form.js";
 import { renderResult, renderEngineError } from "./result.js";
 import { LIMITS, clip } from "./envelope.js";
-import { History, decideSave, nextVersion, reconcileStorageEvent, sameData, vidOf } from "./sync.js";
+import { History, SaveWaits, decideSave, nextVersion, reconcileStorageEvent, sameData, vidOf } from "./sync.js";
 import { bindEngineStatus } from "./engine-status.js";
 import { completionOf, filled, renderEntries } from "./entries-ui.js";
 import { Dialog } from "./dialog.js";
@@ -57,6 +57,7 @@ export class WorksheetController {
     /** Versions this tab wrote, and every version it held (vid → data). */
     this.myVids = new Set();
     this.history = new History();
+    this.saveWaits = new SaveWaits(this.history);
     /** Edits kept only in memory since the last export (storage off or full). */
     this.unexported = false;
     this.disposers = [];
@@ -126,7 +127,7 @@ export class WorksheetController {
     this.pendingData = data;
     if (store.storageHealth() === "ok") this.setSaveStatus("正在保存…", "saving");
     clearTimeout(this.saveTimer);
-    this.saveTimer = setTimeout(() => this.flush(), SAVE_DELAY_MS);
+    this.saveTimer = setTimeout(() => this.flush(false, true), SAVE_DELAY_MS);
     this.scheduleCheck(CHECK_DELAY_MS);
   }
 
@@ -147,9 +148,10 @@ export class WorksheetController {
   /**
    * Write pending edits now (debounce end, pagehide, navigation, switching entries,
    * another tab's change; `force`: even without edits). sync.decideSave says how:
-   * never over what another tab saved meanwhile.
+   * never over what another tab saved meanwhile. `canWait`: the save may wait for news
+   * of another tab's save (autosave, storage events); every other caller needs it done.
    */
-  flush(force = false) {
+  flush(force = false, canWait = false) {
     clearTimeout(this.saveTimer);
     if (!this.dirty && !force) return;
     const form = this.pendingData || this.fields.read();
@@ -159,7 +161,16 @@ export class WorksheetController {
     try {
       const stored = base && store.getEntry(this.slug, base.id);
       this.history.see(stored);
-      const d = decideSave({ base, stored, mine: base ? { ...base.data, ...form } : form, myVids: this.myVids, history: this.history });
+      const d = decideSave({ base, stored, mine: base ? { ...base.data, ...form } : form, myVids: this.myVids, history: this.history, final: !canWait || this.saveWaits.final });
+      if (d.kind === "wait") {
+        // News of the other tab's save is on its way: decide again when it comes, or soon.
+        this.saveWaits.waited();
+        this.dirty = true;
+        this.pendingData = form;
+        this.saveTimer = setTimeout(() => this.flush(false, true), SAVE_DELAY_MS);
+        return;
+      }
+      this.saveWaits.reset();
       if (d.kind === "none") {
         this.hold(d.env);
         this.dirty = false;
@@ -233,7 +244,7 @@ export class WorksheetController {
         this.say("deleted-elsewhere", "这个条目在另一个标签页被删除了。内容仍显示在本页；再修改就会重新保存它。", "warning", { label: "重新保存", run: () => this.flush(true) });
       } else if (d.kind === "hold") this.hold(d.env);
       else if (d.kind === "accept") this.accept(d.env);
-      else if (d.kind === "save") this.flush(true);
+      else if (d.kind === "save") this.flush(true, true);
     }
     this.renderEntries();
   }

@@ -79,12 +79,15 @@ export class History {
     /** @type {Map<string, {parent: string, data: object}>} */
     this.versions = new Map();
     this.held = new Set();
+    /** How many versions this tab has heard of so far (grows with every new one). */
+    this.learned = 0;
   }
 
   /** A version this tab has seen (another tab's save, read from storage). */
   see(env) {
     if (!env) return;
     const vid = vidOf(env);
+    if (!this.versions.has(vid)) this.learned += 1;
     this.versions.delete(vid);
     this.versions.set(vid, { parent: env.parent || "", data: env.data });
     while (this.versions.size > this.limit) {
@@ -115,14 +118,28 @@ export class History {
    * ancestor of theirs and of what this tab holds. Its data, or undefined.
    */
   commonBase(theirs) {
+    return this.lineage(theirs).data;
+  }
+
+  /**
+   * Walk `theirs`'s line of parents. `data`: the nearest held version's data. `gap`:
+   * the walk stopped at a version this tab has not heard of: not yet (the news of a
+   * write can arrive after a read that already shows a later write built on it: the
+   * browser's own copy is updated before the storage event runs, and a read of
+   * IndexedDB is ahead of the BroadcastChannel), or not any more (forgotten).
+   * @returns {{data: object|undefined, gap: boolean}}
+   */
+  lineage(theirs) {
     const seen = new Set();
     let vid = vidOf(theirs);
     while (vid && !seen.has(vid)) {
-      if (this.held.has(vid)) return this.versions.get(vid).data;
+      if (this.held.has(vid)) return { data: this.versions.get(vid).data, gap: false };
       seen.add(vid);
-      vid = vid === vidOf(theirs) ? theirs.parent || "" : this.versions.get(vid)?.parent || "";
+      if (vid === vidOf(theirs)) vid = theirs.parent || "";
+      else if (this.versions.has(vid)) vid = this.versions.get(vid).parent;
+      else return { data: undefined, gap: true };
     }
-    return undefined;
+    return { data: undefined, gap: false };
   }
 }
 
@@ -140,30 +157,74 @@ export function mergeBase(base, theirs, myVids, history) {
   return undefined;
 }
 
+/**
+ * True when no merge base is known for `theirs` only because this tab has not heard of
+ * a version on its line yet: waiting for that news is the answer, not a copy.
+ */
+export const awaitsNews = (base, theirs, myVids, history) =>
+  Boolean(history) && mergeBase(base, theirs, myVids, history) === undefined && history.lineage(theirs).gap;
+
 /** True when `theirs` was made after seeing `base` (or this tab never wrote `base`). */
 export const buildsOn = (theirs, base, myVids) => theirs.parent === vidOf(base) || !myVids.has(vidOf(base));
 
 // ---- saving --------------------------------------------------------------------------------
 
+/** How many saves in a row may wait with no news in between before both versions are kept. */
+export const SAVE_WAITS = 3;
+
+/**
+ * A tab's count of saves that waited (decideSave said "wait"). News that arrives
+ * between two waits starts the count again: waiting ends (`final`) only when the news
+ * stopped coming, never while another tab is still busy saving.
+ */
+export class SaveWaits {
+  constructor(history) {
+    this.history = history;
+    this.count = 0;
+    this.mark = -1;
+  }
+
+  /** Pass as decideSave's `final`. */
+  get final() {
+    return this.count >= SAVE_WAITS;
+  }
+
+  waited() {
+    this.count = this.history.learned === this.mark ? this.count + 1 : 1;
+    this.mark = this.history.learned;
+  }
+
+  reset() {
+    this.count = 0;
+    this.mark = -1;
+  }
+}
+
 /**
  * @typedef {{kind: "create", data: object}
  *   | {kind: "none", env: object}
  *   | {kind: "put", from: object, data: object, parent: string|null, merged?: boolean}
- *   | {kind: "copy", data: object, conflicts: string[]}} SaveDecision
+ *   | {kind: "copy", data: object, conflicts: string[]}
+ *   | {kind: "wait"}} SaveDecision
  * create: a new entry. none: nothing to write (hold `env`). put: write a version made
  * from `from` (use nextVersion; history.hold(`from`): the new version descends
  * from it). copy: keep `data` as a new entry, leave the stored one.
  * `merged`: the written data holds the other tab's edits too (show them in the form).
+ * wait: the stored version was made on one this tab has not heard of yet (its news is
+ * on the way): write nothing, keep the edits unsaved and decide again when the news
+ * arrives or shortly after. Never returned when `final` (the page is going away, or
+ * the news never came): then both versions are kept ("copy").
  */
 
 /**
  * What to write when this tab saves.
- * @param {{base: object|null, stored: object|null, mine: object, myVids: Set<string>, history?: History}} state
+ * @param {{base: object|null, stored: object|null, mine: object, myVids: Set<string>, history?: History, final?: boolean}} state
  *   base: the version this tab holds; stored: what the browser holds now for base.id;
- *   mine: this tab's data (base's data with the form's values on top).
+ *   mine: this tab's data (base's data with the form's values on top); final: no
+ *   waiting ("wait" becomes "copy").
  * @returns {SaveDecision}
  */
-export function decideSave({ base, stored, mine, myVids, history }) {
+export function decideSave({ base, stored, mine, myVids, history, final = false }) {
   if (!base) return { kind: "create", data: mine };
   // Deleted in another tab (or cleared) while this one kept typing: keep the entry.
   if (!stored) return { kind: "put", from: base, data: mine, parent: null };
@@ -173,7 +234,10 @@ export function decideSave({ base, stored, mine, myVids, history }) {
   }
   if (sameData(mine, stored.data)) return { kind: "none", env: stored };
   const ancestor = mergeBase(base, stored, myVids, history);
-  if (ancestor === undefined) return { kind: "copy", data: mine, conflicts: [] };
+  if (ancestor === undefined) {
+    if (!final && awaitsNews(base, stored, myVids, history)) return { kind: "wait" };
+    return { kind: "copy", data: mine, conflicts: [] };
+  }
   const { data, conflicts } = merge3(ancestor, stored.data, mine);
   if (conflicts.length) return { kind: "copy", data: mine, conflicts };
   return { kind: "put", from: stored, data, parent: vid, merged: !sameData(data, mine) };
