@@ -335,7 +335,7 @@ export class WorksheetController {
     this.root.querySelector('[data-ws-action="import"]')?.addEventListener("change", (e) => this.importFile(e.target));
     this.listBox.addEventListener("click", (event) => {
       const button = event.target.closest("[data-ws-open]");
-      if (button) this.open(button.dataset.wsOpen);
+      if (button) commands.openEntry(this, button.dataset.wsOpen);
     });
   }
 

@@ -5,7 +5,12 @@
 
 import { INIT_ID, OP, MSG, bootOptions, initMessage, pythonStart, readRuntime } from "./engine-protocol.js";
 
-/** @typedef {{state: "idle"|"loading"|"ready"|"error", progress: number, text: string, detail?: string}} EngineStatus */
+/**
+ * @typedef {{state: "idle"|"loading"|"ready"|"error", progress: number, text: string, detail?: string,
+ *   since?: number, code?: string}} EngineStatus
+ * since: when this start began (epoch ms; the page shows how long the reader has waited);
+ * code: why it failed ("watchdog": not ready in time; "wasm_mime" …), for tests, never shown.
+ */
 
 // Read once, against the first page's URL: later pages change document.baseURI and
 // location.search (a `?ws-…` override holds for the whole visit).
@@ -74,6 +79,9 @@ function failAll(error) {
 
 const DEPLOY_HINT = "请管理员对照本站“讲师专区 › 部署指南”检查服务器设置";
 
+/** Not ready in time (the watchdog): what happened and what to do, in the reader's words. */
+const WATCHDOG_TEXT = `${Math.round(WATCHDOG_MS / 1000)} 秒内没有启动完成，多半是网络太慢或中断了。请点“重试”再试一次；多次不成功，${DEPLOY_HINT}`;
+
 /** A Chinese explanation of a boot failure: what is missing and what the trainer should fix. */
 function explain(err) {
   const code = (err && err.code) || "";
@@ -85,17 +93,15 @@ function explain(err) {
     return `${message}。可能是站点文件没有完整复制，或服务器（例如 IIS）不提供未登记类型的文件。${DEPLOY_HINT}`;
   }
   if (code === "wasm_fetch" || code === "wasm_compile") return `${message}。${DEPLOY_HINT}`;
-  if (code === "watchdog") {
-    return `${Math.round(WATCHDOG_MS / 1000)} 秒内没有启动完成。常见原因：网络太慢，或服务器发送 .wasm 文件时类型不是 application/wasm。${DEPLOY_HINT}`;
-  }
+  if (code === "watchdog") return WATCHDOG_TEXT;
   if (/dynamically imported module|module script|MIME type/i.test(message)) {
-    return `无法加载 Python 运行时脚本（assets/pyodide/ 下的 .js 文件）：请确认整个站点文件夹已完整复制，且服务器把 .js 文件的类型设为 text/javascript。${DEPLOY_HINT}`;
+    return `无法加载检查引擎的脚本（assets 文件夹下的 .js 文件）：请确认整个站点文件夹已完整复制，且服务器把 .js 文件的类型设为 text/javascript。${DEPLOY_HINT}`;
   }
   if (/wasm|WebAssembly/i.test(message)) {
     return `浏览器无法加载 WebAssembly：${message}。${DEPLOY_HINT}`;
   }
   if (typeof Worker === "undefined") {
-    return "浏览器太旧，不支持后台脚本（Web Worker）。请使用新版 Chrome、Edge 或 Firefox";
+    return "浏览器太旧，不支持检查功能需要的后台脚本。请使用新版 Chrome、Edge 或 Firefox";
   }
   return `检查引擎启动失败：${message}`;
 }
@@ -173,8 +179,8 @@ export function start() {
     setStatus({ state: "error", progress: 0, text: "浏览器不支持", detail: "这个浏览器不支持 WebAssembly 或 Web Worker，检查功能不可用；请换用新版 Chrome、Edge 或 Firefox" });
     return Promise.reject(new Error("unsupported"));
   }
-  setStatus({ state: "loading", progress: 1, text: "正在启动", detail: "" });
   const early = takeEarlyWorker();
+  setStatus({ state: "loading", progress: 1, text: "正在启动", detail: "", code: "", since: early ? Math.round(early.at) : Date.now() });
   const own = early ? early.worker : new Worker(new URL("./engine-worker.js", import.meta.url), { type: "module", name: "worksheet-engine" });
   timings = { requested: early ? early.at : performance.timeOrigin + performance.now() };
   worker = own;
@@ -196,8 +202,8 @@ export function start() {
     const timer = setTimeout(() => {
       // Tell the reader now; keep the worker in case it still finishes.
       reported = true;
-      const err = Object.assign(new Error("watchdog"), { code: "watchdog" });
-      setStatus({ state: "error", text: "启动超时", detail: explain(err) });
+      const err = Object.assign(new Error(WATCHDOG_TEXT), { code: "watchdog" });
+      setStatus({ state: "error", text: "启动超时", detail: explain(err), code: err.code });
       reject(err);
     }, WATCHDOG_MS);
     init.then(
@@ -212,13 +218,13 @@ export function start() {
         } catch {}
         if (reported) booting = Promise.resolve(); // a late success after the watchdog
         resolve();
-        setStatus({ state: "ready", progress: 100, text: "就绪", detail: "" });
+        setStatus({ state: "ready", progress: 100, text: "就绪", detail: "", code: "" });
       },
       (err) => {
         clearTimeout(timer);
         if (worker !== own) return;
         stop();
-        setStatus({ state: "error", text: "启动失败", detail: explain(err) });
+        setStatus({ state: "error", text: "启动失败", detail: explain(err), code: String((err && err.code) || "error") });
         reject(err);
       },
     );

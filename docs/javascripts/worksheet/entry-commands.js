@@ -1,6 +1,11 @@
 // The reader's commands on entries and on the whole form: new, rename, duplicate,
 // delete (with undo), fill the example, clear the form, clear all data. `ctl` is the
 // WorksheetController; each command flushes pending edits first.
+//
+// Focus: a command that removes what had focus (the list's 打开 button, the notice's
+// 撤销 button) puts it where the reader's work is, never on <body>: on the entry
+// picker (it reads out the entry now open) when the command changed the entry, on
+// the form's first field when it changed the form.
 
 import * as engine from "./engine-client.js";
 import * as store from "./storage.js";
@@ -8,13 +13,29 @@ import { LIMITS, clip } from "./envelope.js";
 import { vidOf } from "./sync.js";
 import { el } from "./dom.js";
 
+/** Focus the entry picker: it names the entry on show. */
+export function focusEntry(ctl) {
+  ctl.select?.focus();
+}
+
+/** Focus the form's first field. */
+export function focusForm(ctl) {
+  ctl.form.querySelector("[data-ws-field]")?.focus();
+}
+
+/** 打开 in the entry list: that entry, focus on its name. */
+export function openEntry(ctl, id) {
+  ctl.open(id);
+  focusEntry(ctl);
+}
+
 export async function newEntry(ctl) {
   ctl.flush();
   const name = await ctl.dialog.askName("新建条目", "给新条目起个名字，例如“小孙 · 2026 Q3”。", `${ctl.def.title} · ${engine.localToday()}`, "新建");
   if (!name) return;
   const env = store.createEntry(ctl.slug, ctl.def.version, name, {}, { completion: 0 }).env;
   ctl.load(env.id);
-  ctl.form.querySelector("[data-ws-field]")?.focus();
+  focusForm(ctl);
 }
 
 export async function renameEntry(ctl) {
@@ -53,6 +74,7 @@ export function deleteEntry(ctl) {
       store.putEntry(removed, { exact: true });
       ctl.load(removed.id);
       ctl.say("restored", `已恢复“${removed.name}”。`);
+      focusEntry(ctl);
     },
   });
 }
@@ -62,14 +84,14 @@ export function fillExample(ctl) {
   const hasContent = Object.values(current).some((v) => (Array.isArray(v) ? v.length : String(v || "").trim()));
   ctl.fields.write(ctl.def.example || {});
   ctl.onInput();
-  if (hasContent) ctl.say("example-filled", "已填入示例，替换了原来的内容。", "info", { label: "撤销", run: () => { ctl.fields.write(current); ctl.onInput(); } });
+  if (hasContent) ctl.say("example-filled", "已填入示例，替换了原来的内容。", "info", { label: "撤销", run: () => { ctl.fields.write(current); ctl.onInput(); focusForm(ctl); } });
 }
 
 export function clearForm(ctl) {
   const before = ctl.fields.read();
   ctl.fields.write({});
   ctl.onInput();
-  ctl.say("form-cleared", "已清空本表。", "info", { label: "撤销", run: () => { ctl.fields.write(before); ctl.onInput(); } });
+  ctl.say("form-cleared", "已清空本表。", "info", { label: "撤销", run: () => { ctl.fields.write(before); ctl.onInput(); focusForm(ctl); } });
 }
 
 export async function clearAllData(ctl) {

@@ -1,51 +1,90 @@
 // The one notice line under the entry bar. Every notice carries a stable code in
 // data-ws-notice-code (tests and outside checks read the code, never the wording),
-// a kind (info | warning | error) and at most one action button.
+// a kind (info | success | warning | error) and at most one action button.
+//
+// Screen readers: the line is a live region that stays in the page while empty (a
+// region shown together with its text is often not read out), so each notice is read
+// once. Errors interrupt (role="alert", assertive); every other kind waits for a pause
+// (role="status", polite).
 
 import { el } from "./dom.js";
 
+/** The live-region role and politeness for a notice kind. */
+export function liveness(kind) {
+  return kind === "error" ? { role: "alert", live: "assertive" } : { role: "status", live: "polite" };
+}
+
 export class Notice {
-  /** @param {HTMLElement} node the [data-ws-notice] element */
-  constructor(node) {
+  /**
+   * @param {HTMLElement} node the [data-ws-notice] element
+   * @param {() => HTMLElement|null} [focusTarget] where focus goes when the notice's own
+   *   button took it away (default: the worksheet's entry picker)
+   */
+  constructor(node, focusTarget) {
     this.node = node;
+    this.focusTarget = focusTarget || (() => node.closest("[data-ws-root]")?.querySelector("[data-ws-entry-select]") || null);
+    node.setAttribute("aria-atomic", "true");
+    this.setLiveness("info");
+    this.hide();
+  }
+
+  setLiveness(kind) {
+    const { role, live } = liveness(kind);
+    if (this.node.getAttribute("role") !== role) this.node.setAttribute("role", role);
+    if (this.node.getAttribute("aria-live") !== live) this.node.setAttribute("aria-live", live);
   }
 
   /**
    * @param {string} code stable, e.g. "merged", "import-failed"
    * @param {string} text Chinese, for the reader
-   * @param {{kind?: "info"|"warning"|"error", reason?: string, action?: {id?: string, label: string, run: () => void}}} [opts]
+   * @param {{kind?: "info"|"success"|"warning"|"error", reason?: string, action?: {id?: string, label: string, run: () => void}}} [opts]
    *   reason: a finer stable code (e.g. why a file was refused), as data-ws-notice-reason
    */
   show(code, text, { kind = "info", reason, action } = {}) {
     const n = this.node;
-    n.replaceChildren(el("span", { className: "ws-notice__text" }, text));
+    this.setLiveness(kind);
     n.dataset.kind = kind;
     n.dataset.wsNoticeCode = code;
     if (reason) n.dataset.wsNoticeReason = reason;
     else delete n.dataset.wsNoticeReason;
-    n.hidden = false;
+    n.style.cssText = "";
+    n.replaceChildren(el("span", { className: "ws-notice__text" }, text));
     if (action) {
       const b = el("button", { type: "button", className: "md-button ws-small" }, action.label);
       b.dataset.wsAction = action.id || "undo";
       b.addEventListener("click", () => {
         this.hide();
         action.run();
+        this.keepFocus();
       });
       n.append(" ", b);
     }
     const close = el("button", { type: "button", className: "ws-notice__close" }, "×");
     close.setAttribute("aria-label", "关闭提示");
-    close.addEventListener("click", () => this.hide());
+    close.addEventListener("click", () => {
+      this.hide();
+      this.keepFocus();
+    });
     n.append(close);
   }
 
-  /** The code of the notice on show, or "" when hidden. */
-  get code() {
-    return this.node.hidden ? "" : this.node.dataset.wsNoticeCode || "";
+  /** The button that had focus is gone (the notice emptied): never leave it on <body>. */
+  keepFocus() {
+    const a = document.activeElement;
+    if (!a || a === document.body || !a.isConnected) this.focusTarget()?.focus();
   }
 
+  /** The code of the notice on show, or "" when none is. */
+  get code() {
+    return this.node.childNodes.length ? this.node.dataset.wsNoticeCode || "" : "";
+  }
+
+  /** Empty the line. It stays in the page (zero height, nothing drawn) as a live region. */
   hide() {
-    this.node.hidden = true;
+    const n = this.node;
+    n.replaceChildren();
+    n.hidden = false;
+    n.style.cssText = "margin:0;padding:0;border:0";
   }
 }
 
