@@ -107,3 +107,24 @@ def test_chart_escapes_hostile_names() -> None:
 
 def test_chart_of_nothing_is_empty() -> None:
     assert gap_chart([]) == ""
+
+
+@pytest.mark.parametrize(("metric", "direction", "label"), [
+    ("目标达成率", "up", "达成率"), ("培训完成率", "up", "完成率"), ("会议时长", "down", "时长"),
+    ("工单超时", "down", "超时"), ("客户留存率", "up", "留存率"),
+    # A vocabulary metric ending at the same place (or later) wins over a head word.
+    ("平均处理时长", "down", "平均处理时长（AHT）"), ("投诉处理及时率", "up", "按时结案率"),
+])
+def test_head_words_for_names_the_vocabulary_does_not_list(metric: str, direction: str, label: str) -> None:
+    info = metric_direction(metric)
+    assert (info["direction"], info["label"]) == (direction, label)
+    g = kpi_gap(metric, 10, 12, direction="up" if direction == "down" else "down")
+    assert (g["direction"], g["direction_source"], g["conflict"], g["label"]) == (direction, "vocabulary", True, label)
+
+
+def test_percentage_units_and_a_blank_unit() -> None:
+    for unit in ("%", "％", "百分点", "百分比"):
+        assert "个百分点" in kpi_gap("服务水平", 80, 71, unit=unit)["gap_text"], unit
+    # Blank: the vocabulary's unit (FCR is a percentage), not "no unit".
+    assert kpi_gap("FCR", 75, 68, unit="  ")["target_text"] == "75%"
+    assert kpi_gap("新人带教数", 3, 2, unit="人")["gap_text"] == "−1 人（相对目标 −33.3%）"

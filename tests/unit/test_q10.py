@@ -53,7 +53,7 @@ def test_example_is_a_clean_review() -> None:
     assert r["ok"] is True
     assert r["issues"] == []
     assert r["gap"]["met"] is False and r["gap"]["abs"] == -9
-    assert r["gap"]["direction_source"].startswith("auto:")
+    assert r["gap"]["direction_source"] == "vocabulary"
     assert r["completion"] >= 0.9
 
 
@@ -91,8 +91,31 @@ def test_gap_for_a_lower_is_better_metric() -> None:
     assert worse["met"] is False and worse["pct"] == pytest.approx(20 / 3)
 
 
-def test_chosen_direction_overrides_the_lookup() -> None:
-    assert compute_gap("AHT", 300, 320, "秒", direction="up")["met"] is True
+def test_one_direction_rule_with_checks_gap() -> None:
+    """Q10 and the interview use the same rule (checks/gap.py): the vocabulary decides,
+    a contradicting choice is pointed out, the choice counts only where the vocabulary
+    cannot decide (unknown or balanced metrics)."""
+    from worksheet_engine.checks.gap import kpi_gap
+
+    for metric, target, actual, chosen in [("AHT", 300, 320, "up"), ("FCR", 75, 68, "down"), ("占用率", 85, 80, "down"),
+                                           ("知识库命中率", 80, 70, "down"), ("新人带教数", 3, 2, None),
+                                           ("目标达成率", 100, 96, None), ("会议时长", 30, 25, None)]:
+        mine, shared = compute_gap(metric, target, actual, "", chosen), kpi_gap(metric, target, actual, chosen)
+        for key in ("direction", "direction_source", "met", "conflict", "diff", "text"):
+            assert mine[key] == shared[key], (metric, key)
+        assert mine["abs"] == mine["diff"]
+    g = compute_gap("AHT", 300, 320, "秒", direction="up")
+    assert (g["direction"], g["met"], g["conflict"]) == ("down", False, True)
+    data = _example()
+    data["q4_metric"], data["q4_target"], data["q4_actual"], data["q4_direction"] = "平均处理时长（AHT）", 300, 320, "up"
+    r = api.evaluate("q10", data)
+    assert "direction_conflict" in _codes(r) and r["gap"]["met"] is False
+    assert next(i for i in r["issues"] if i["code"] == "direction_conflict")["field"] == "q4_direction"
+    data["q4_direction"] = "down"
+    assert "direction_conflict" not in _codes(api.evaluate("q10", data))
+
+
+def test_chosen_direction_counts_for_balanced_and_unknown_metrics() -> None:
     data = _example()
     data["q4_metric"], data["q4_target"], data["q4_actual"] = "占用率", 85, 80
     r = api.evaluate("q10", data)
@@ -114,6 +137,22 @@ def test_missing_numbers_are_errors_and_no_gap() -> None:
     data["q4_actual"] = None
     r = api.evaluate("q10", data)
     assert "actual_missing" in _codes(r) and r["gap"] is None and r["ok"] is False
+
+
+@pytest.mark.parametrize("bad", ["八十", "80 左右", "1e999", "--5", [80], {"v": 80}, 5e12])
+@pytest.mark.parametrize("field", ["q4_target", "q4_actual"])
+def test_an_unreadable_number_is_reported_as_invalid_not_as_missing(field: str, bad: Any) -> None:
+    data = _example()
+    data[field] = bad
+    r = api.evaluate("q10", data)
+    on_field = [i for i in r["issues"] if i.get("field") == field]
+    codes = [i["code"] for i in on_field]
+    assert codes and set(codes) <= {"not_a_number", "out_of_range"}, on_field
+    assert not any("还没填" in i["message"] for i in on_field), on_field
+    assert r["gap"] is None and r["ok"] is False
+    # Blank is still "not filled in".
+    data[field] = "  "
+    assert {"q4_target": "target_missing", "q4_actual": "actual_missing"}[field] in _codes(api.evaluate("q10", data))
 
 
 # --------------------------------------------------------------------------------------

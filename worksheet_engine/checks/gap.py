@@ -1,12 +1,18 @@
 """Direction-aware KPI gaps, and an SVG chart of target vs actual drawn from the numbers.
 
-A KPI row is ``(metric, target, actual)`` plus an optional explicit direction. Which way
-is better comes from the 客服 KPI vocabulary (:mod:`worksheet_engine.lang.kpi`) when the
-metric is known there with a direction (AHT: lower is better); a metric the vocabulary
-does not know, or knows as balanced (占用率), uses the explicit direction, and without one
-is *assumed* "higher is better" and says so. An explicit direction that contradicts the
-vocabulary is reported (``direction_conflict``) and the vocabulary wins: "AHT 越高越好" is
-a slip, not a choice.
+A KPI row is ``(metric, target, actual)`` plus an optional explicit direction. One rule
+for every worksheet (Q10 复盘, 绩效面谈准备), as the methods brief has it (§2.2: the
+direction is *auto*, "↑ or ↓ from the metric table"):
+
+1. the 客服 KPI vocabulary (:mod:`worksheet_engine.lang.kpi`), when it knows the metric with
+   a direction (AHT: lower is better) — or, for a name it does not list, the head word the
+   name ends in (目标**达成率** ↑, 排队等待**时长** ↓);
+2. else the manager's explicit direction (a metric nobody knows, or one the vocabulary
+   knows as balanced: 占用率);
+3. else *assumed* "higher is better", and the result says so (``direction_source``).
+
+An explicit direction that contradicts step 1 is reported (``conflict``; the worksheets
+say ``direction_conflict``) and step 1 wins: "AHT 越高越好" is a slip, not a choice.
 
 :func:`gap_chart` draws one SVG (only ``svg g rect line text title desc`` elements, every
 text through :func:`html.escape`, no links, styles or scripts) for the generic ``charts``
@@ -39,31 +45,56 @@ __all__ = ["kpi_gap", "metric_direction", "gap_chart", "DIRECTION_TEXT"]
 DIRECTION_TEXT = {"up": "越高越好", "down": "越低越好"}
 _METRIC_CHARS = 120  # a metric is a name, not a paragraph
 _PERCENT = re.compile(r"%|％|百分比|率|占比")
+#: Units that make a difference "个百分点".
+_PERCENT_UNIT = re.compile(r"^(%|％|百分比|百分点|percent)$", re.IGNORECASE)
+
+# Head words for metric names the vocabulary does not list. Chinese compound names end in
+# their head (目标达成率, 排队等待时长); a vocabulary mention ending at the same place, or
+# longer, wins over these.
+_HEAD_WORDS = tuple(sorted(
+    [(w, "up") for w in ("满意", "推荐", "达成率", "完成率", "覆盖率", "留存率", "参与率")]
+    + [(w, "down") for w in ("时长", "流失", "升级", "超时", "遗漏")],
+    key=lambda t: -len(t[0]),
+))
 
 
 def metric_direction(metric: str) -> dict[str, Any]:
     """What the vocabulary knows about a metric name.
 
-    Returns ``{"key", "label", "direction", "unit"}``; ``key`` is ``""`` when the metric is
-    unknown, and ``direction`` is ``None`` unless the vocabulary says up or down. Chinese
+    Returns ``{"key", "label", "direction", "unit"}``; ``key`` is ``""`` when the vocabulary
+    does not list the metric (``label`` is then the head word found, or ``""``), and
+    ``direction`` is ``None`` unless the vocabulary or a head word says up or down. Chinese
     compound names put the head word last (投诉处理**及时率**), so the mention that ends last
     (then the longest) wins.
+
+    >>> metric_direction("投诉处理及时率")["direction"], metric_direction("排队等待时长")["direction"]
+    ('up', 'down')
+    >>> metric_direction("占用率")["direction"] is None, metric_direction("士气")["label"]
+    (True, '')
     """
     text = str(metric or "")[:_METRIC_CHARS]
+    unit = "%" if _PERCENT.search(text) else ""
     try:
         norm = str(normalize(text).text)
-        found = find_metrics(norm)
+        found = [(int(m.end), int(m.end - m.start), m.kpi) for m in find_metrics(norm)]
     except Exception:  # noqa: BLE001 - an analyser fault must not break the worksheet
-        found = []
+        norm, found = text, []
+    low = norm.lower()
+    for word, direction in _HEAD_WORDS:
+        start = low.rfind(word)
+        if start >= 0:
+            found.append((start + len(word), len(word), (word, direction)))
     if not found:
-        return {"key": "", "label": "", "direction": None, "unit": "%" if _PERCENT.search(text) else ""}
-    best = max(found, key=lambda m: (m.end, m.end - m.start))
-    kpi = best.kpi
+        return {"key": "", "label": "", "direction": None, "unit": unit}
+    # The vocabulary wins a tie (listed before the head words; max keeps the first).
+    _, _, best = max(found, key=lambda f: (f[0], f[1]))
+    if isinstance(best, tuple):
+        return {"key": "", "label": best[0], "direction": best[1], "unit": unit}
     return {
-        "key": kpi.key,
-        "label": kpi.label,
-        "direction": kpi.direction if kpi.direction in ("up", "down") else None,
-        "unit": kpi.unit,
+        "key": best.key,
+        "label": best.label,
+        "direction": best.direction if best.direction in ("up", "down") else None,
+        "unit": best.unit,
     }
 
 
@@ -87,12 +118,14 @@ def kpi_gap(metric: str, target: float, actual: float, direction: str | None = N
         target, actual: finite numbers.
         direction: ``"up"`` / ``"down"`` chosen by the manager (used when the vocabulary
             has no direction for the metric; a contradiction is flagged).
-        unit: overrides the unit taken from the vocabulary (``%`` gives 个百分点).
+        unit: overrides the unit taken from the vocabulary (``%``, ``百分点`` give 个百分点);
+            ``None`` or blank: the vocabulary's.
 
     Returns:
-        ``{metric, target, actual, unit, diff, pct, direction, direction_source, met,
-        conflict, target_text, actual_text, gap_text, text}``; ``direction_source`` is
-        ``vocabulary``, ``chosen`` or ``assumed``; ``pct`` is ``None`` for a zero target.
+        ``{metric, label, target, actual, unit, diff, pct, direction, direction_source,
+        met, conflict, target_text, actual_text, gap_text, text}``; ``direction_source`` is
+        ``vocabulary``, ``chosen`` or ``assumed``; ``label`` is the metric the vocabulary
+        (or a head word) recognised, ``""`` if none; ``pct`` is ``None`` for a zero target.
     """
     info = metric_direction(metric)
     chosen = direction if direction in ("up", "down") else None
@@ -114,8 +147,8 @@ def kpi_gap(metric: str, target: float, actual: float, direction: str | None = N
         if not math.isfinite(pct):
             pct = None
     met = diff >= 0 if final == "up" else diff <= 0
-    unit = (info["unit"] if unit is None else unit).strip()
-    percent = unit in ("%", "％")
+    unit = (info["unit"] if unit is None or not str(unit).strip() else str(unit)).strip()
+    percent = bool(_PERCENT_UNIT.match(unit))
     shown = "%" if percent else (f" {unit}" if unit else "")
     diff_unit = " 个百分点" if percent else (f" {unit}" if unit else "")
     gap_text = f"{_sign(diff)}{_fmt(abs(diff))}{diff_unit}"
@@ -124,6 +157,7 @@ def kpi_gap(metric: str, target: float, actual: float, direction: str | None = N
     verdict = "与目标持平" if diff == 0 else ("优于目标" if met else "未达目标")
     return {
         "metric": str(metric or ""),
+        "label": info["label"],
         "target": target,
         "actual": actual,
         "unit": unit,

@@ -8,10 +8,10 @@ read as reusable rules rather than a retelling of events, and every action needs
 owner, a due date and a measure. The report is the 复盘文档 including the
 复盘思维梳理表.
 
-KPI direction: :func:`kpi_direction` asks the shared 客服 KPI vocabulary
-(:mod:`worksheet_engine.kpi`) and adds a small head-word map of its own for rate names
-the vocabulary does not list (及时率, 回访率 …); if the shared module is missing it works
-from the map alone.
+The gap and the KPI direction come from :mod:`worksheet_engine.checks.gap`, the one rule
+every worksheet uses: the 客服 KPI vocabulary (or the head word of a name it does not
+list) decides; the manager's 指标方向 counts where it cannot (an unknown or balanced
+metric); a choice that contradicts it is pointed out (``direction_conflict``).
 
 Example::
 
@@ -36,68 +36,22 @@ from ._shared import goal_checks
 from ._shared import MET_TEXT as _MET_TEXT, SMART_MAX_CHARS as _SMART_MAX_CHARS
 from ._shared import goal_criteria as _goal_criteria, issue as _issue, parse_date
 from ._shared import rows_of as _rows, text_of as _text
-from ._shared import fmt_number, short as _short, text_of as _cell
-
-
-
-from ..lang import kpi as _kpi
-from ..lang.normalize import normalize as _normalize
+from ._shared import short as _short, text_of as _cell
+from ..checks.gap import DIRECTION_TEXT as _DIRECTION_TEXT, kpi_gap, metric_direction
 
 # --- KPI direction -------------------------------------------------------------------
 
-_UP_TERMS = (
-    "满意度", "满意率", "满意", "好评率", "好评", "净推荐值", "推荐", "NPS", "CSAT", "FCR", "一次解决率",
-    "首次解决率", "一解率", "首解率", "解决率", "服务水平", "SL", "接通率", "接起率", "应答率", "质检得分",
-    "质检合格率", "质检", "合格率", "通过率", "出勤率", "遵从度", "遵从率", "adherence", "及时率", "结案率",
-    "达成率", "完成率", "准确率", "正确率", "覆盖率", "转化率", "回访率", "留存率", "参与率",
-)
-_DOWN_TERMS = (
-    "平均处理时长", "处理时长", "通话时长", "时长", "AHT", "ASA", "平均应答速度", "应答速度", "FRT",
-    "首次响应时间", "响应时间", "等待时间", "等待时长", "排队", "放弃率", "呼损率", "呼损", "投诉率", "投诉量",
-    "投诉", "重复来电率", "重复来电", "重复进线", "积压", "流失率", "离职率", "流失", "差评率", "差评",
-    "升级率", "升级", "转接率", "错误率", "差错率", "差错", "超时率", "超时", "遗漏", "缺勤率", "迟到",
-)
-_TERMS = sorted(((t, "up") for t in _UP_TERMS), key=lambda x: -len(x[0])) + sorted(
-    ((t, "down") for t in _DOWN_TERMS), key=lambda x: -len(x[0])
-)
-_DIRECTION_TEXT = {"up": "越高越好", "down": "越低越好"}
-
-
-def _shared_mentions(text: str) -> list[tuple[int, int, str, str | None]]:
-    """(end, length, label, direction) for every metric the shared vocabulary finds."""
-    out = []
-    for m in _kpi.find_metrics(text):
-        direction = m.kpi.direction if m.kpi.direction in ("up", "down") else None
-        out.append((int(m.end), int(m.end - m.start), str(m.kpi.label), direction))
-    return out
-
-
 def kpi_direction(metric: str) -> tuple[str | None, str]:
-    """Which way is better for a metric name: ``("up" | "down" | None, matched term)``.
+    """Which way is better for a metric name: ``("up" | "down" | None, the metric found)``.
 
-    Chinese compound names put their head last (投诉处理**及时率**), so the metric that
-    ends last wins; among metrics ending at the same place the longest wins. ``None``
-    with a term means the metric is known but has no better direction (占用率).
+    :func:`worksheet_engine.checks.gap.metric_direction`; ``None`` with a name means the
+    metric is known but has no better direction (占用率).
     """
-    text = str(metric or "")[:200]
-    text = str(_normalize(text).text)
-    low = text.lower()
-    found = _shared_mentions(text)
-    for term, direction in _TERMS:
-        start = low.rfind(term.lower())
-        if start >= 0:
-            found.append((start + len(term), len(term), term, direction))
-    if not found:
-        return None, ""
-    best = max(found, key=lambda f: (f[0], f[1]))
-    return best[3], best[2]
+    info = metric_direction(metric)
+    return info["direction"], info["label"]
 
 
 # --- small helpers ---------------------------------------------------------------------
-
-def _fmt2(x: float, digits: int = 2) -> str:
-    return fmt_number(x, digits)
-
 
 def _number(values: Mapping[str, Any], name: str) -> float | None:
     value = values.get(name)
@@ -124,69 +78,16 @@ def _overlap(x: frozenset[str], y: frozenset[str]) -> float:
 
 # --- the result gap --------------------------------------------------------------------
 
-_PERCENT_UNIT = re.compile(r"^(%|％|百分比|百分点|percent)$", re.IGNORECASE)
-
-
 def compute_gap(metric: str, target: float, actual: float, unit: str = "",
                 direction: str | None = None) -> dict[str, Any]:
-    """Actual − target, in absolute terms and as a share of the target, judged by direction.
+    """Actual − target, judged by the metric's direction: :func:`checks.gap.kpi_gap`.
 
-    Args:
-        metric: the metric name; used to look up the direction when none is given.
-        target: the planned value.
-        actual: the value reached.
-        unit: shown after numbers; ``%`` makes the absolute gap "个百分点".
-        direction: ``"up"`` or ``"down"`` to override the lookup.
-
-    Returns:
-        ``{"abs", "pct", "direction", "direction_source", "met", "text", ...}``; ``pct`` is
-        ``None`` when the target is 0.
+    ``unit`` blank: the vocabulary's (FCR: %). The result is kpi_gap's, plus ``abs`` (the
+    difference, as Q10 results have always named it).
     """
-    source = "chosen"
-    if direction not in ("up", "down"):
-        direction, term = kpi_direction(metric)
-        source = f"auto:{term}" if direction else (f"assumed:{term}" if term else "assumed")
-    if direction is None:
-        direction = "up"
-    diff = actual - target
-    if not math.isfinite(diff):
-        diff = 0.0
-    pct: float | None = None
-    if target != 0:
-        pct = diff / abs(target) * 100
-        if not math.isfinite(pct):
-            pct = None
-    met = diff >= 0 if direction == "up" else diff <= 0
-    pp = bool(_PERCENT_UNIT.match(unit.strip()))
-    abs_unit = "个百分点" if pp else unit.strip()
-    sep = " " if abs_unit and not pp and re.match(r"[A-Za-z]", abs_unit) else ""
-    sign = "+" if diff > 0 else "−" if diff < 0 else "±"
-    abs_text = f"{sign}{_fmt2(abs(diff))}{sep}{abs_unit}" if abs_unit != "个百分点" else f"{sign}{_fmt2(abs(diff))} 个百分点"
-    pct_text = f"（相对目标 {'+' if (pct or 0) > 0 else '−' if (pct or 0) < 0 else '±'}{_fmt2(abs(pct), 1)}%）" \
-        if pct is not None else ""
-    if diff == 0:
-        verdict = "与目标持平，达成"
-    elif met:
-        verdict = "优于目标，达成"
-    else:
-        verdict = "未达成"
-    shown_unit = "%" if pp else (sep + unit.strip() if unit.strip() else "")
-    return {
-        "metric": metric,
-        "target": target,
-        "actual": actual,
-        "unit": unit.strip(),
-        "abs": diff,
-        "pct": pct,
-        "direction": direction,
-        "direction_source": source,
-        "met": met,
-        "target_text": f"{_fmt2(target)}{shown_unit}",
-        "actual_text": f"{_fmt2(actual)}{shown_unit}",
-        "gap_text": f"{abs_text}{pct_text}",
-        "text": f"目标 {_fmt2(target)}{shown_unit}，实际 {_fmt2(actual)}{shown_unit}，差距 {abs_text}{pct_text}；"
-                f"该指标{_DIRECTION_TEXT[direction]}，{verdict}。",
-    }
+    gap = kpi_gap(metric, target, actual, direction if direction in ("up", "down") else None, unit or None)
+    gap["abs"] = gap["diff"]
+    return gap
 
 
 # --- lessons ---------------------------------------------------------------------------
@@ -314,16 +215,23 @@ def evaluate(values: Mapping[str, Any], ctx: Context = Context()) -> dict[str, A
     if not metric:
         issues.append(_issue("metric_missing", "Q4 还没写用哪个指标衡量结果。", "q4_metric", "warning",
                              "例如：20 秒服务水平、一次解决率（FCR）、平均处理时长（AHT）。"))
-    if target is None:
+    # A number that was given but could not be read (or is out of range) is reported by
+    # the model as invalid; it is not also "not filled in".
+    judged = {i.field for i in ctx.issues}
+    if target is None and "q4_target" not in judged:
         issues.append(_issue("target_missing", "Q4 还没填目标值。", "q4_target", "error", "填当初定下的数字。"))
-    if actual is None:
+    if actual is None and "q4_actual" not in judged:
         issues.append(_issue("actual_missing", "Q4 还没填实际值。", "q4_actual", "error",
                              "填实际达到的数字；没有数据就先去取数，不要凭感觉。"))
     if target is not None and actual is not None:
         gap = compute_gap(metric, target, actual, unit, chosen if chosen in ("up", "down") else None)
-        if gap["direction_source"].startswith("assumed"):
-            term = gap["direction_source"].partition(":")[2]
-            what = f"“{term}”过高过低都不好" if term else "看不出这个指标是越高越好还是越低越好"
+        if gap["conflict"]:
+            issues.append(_issue("direction_conflict",
+                                 f"“{gap['label']}”通常{_DIRECTION_TEXT[gap['direction']]}，与您选的方向相反，"
+                                 f"已按{_DIRECTION_TEXT[gap['direction']]}计算。", "q4_direction", "info",
+                                 "如果这个指标确实相反，请在指标名称里写清楚它衡量的是什么。"))
+        elif gap["direction_source"] == "assumed":
+            what = f"“{gap['label']}”过高过低都不好" if gap["label"] else "看不出这个指标是越高越好还是越低越好"
             issues.append(_issue("direction_unknown", f"{what}，暂按越高越好计算。",
                                  "q4_direction", "info", "在“指标方向”里选一下。"))
     if not _text(values, "q5_good"):
