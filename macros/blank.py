@@ -20,10 +20,10 @@ import posixpath
 from pathlib import Path
 from typing import Any
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
-
 from worksheet_engine.worksheets import WORKSHEETS
 from worksheet_engine.worksheets._selftest import RETAKE_PREFIX
+
+from .forms import fragment_env
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "overrides" / "fragments" / "blank"
 BLANK_PAGE = "worksheets/blank.md"
@@ -31,13 +31,7 @@ BLANK_PAGE = "worksheets/blank.md"
 SHORT_OPTION = 6
 LIST_ROWS = (3, 6)  # empty rows of a list table: at least, at most
 
-_env = Environment(
-    loader=FileSystemLoader(str(TEMPLATES)),
-    autoescape=select_autoescape(default=True, default_for_string=True),
-    undefined=StrictUndefined,
-    trim_blocks=True,
-    lstrip_blocks=True,
-)
+_env = fragment_env(TEMPLATES)
 
 
 def anchor(slug: str) -> str:

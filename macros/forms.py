@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import functools
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -117,13 +118,21 @@ class Settings:
         return frozenset(p for key, (_, pages) in MODULES.items() if key not in self.modules for p in pages)
 
 
-_env = Environment(
-    loader=FileSystemLoader(str(TEMPLATES)),
-    autoescape=select_autoescape(default=True, default_for_string=True),
-    undefined=StrictUndefined,
-    trim_blocks=True,
-    lstrip_blocks=True,
-)
+@functools.cache
+def fragment_env(folder: Path) -> Environment:
+    """The Jinja environment for one folder of ``overrides/fragments/`` (the forms here, the
+    blank paper forms in blank.py): every value escaped (strings too), an undefined name an
+    error, block tags trimmed. One per folder, made once."""
+    return Environment(
+        loader=FileSystemLoader(str(folder)),
+        autoescape=select_autoescape(default=True, default_for_string=True),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
+_env = fragment_env(TEMPLATES)
 
 
 def _definition_json(obj: Any) -> str:
