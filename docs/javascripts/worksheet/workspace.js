@@ -257,13 +257,13 @@ export class WorkspacePage {
     const entries = el("ul", { className: "ws-person__entries" });
     entries.dataset.wsPersonEntries = "";
     for (const e of p.entries) {
-      const li = el("li");
+      const li = el("li", { className: "ws-person__entry" });
       li.append(this.entryLink(e));
       const bits = [e.period, e.by_name ? "按姓名归入，尚未关联" : ""].filter(Boolean);
       if (bits.length) li.append(el("span", { className: "ws-help" }, ` · ${bits.join(" · ")}`));
       entries.append(li);
     }
-    if (!p.entries.length) entries.append(el("li", { className: "ws-items__empty" }, "还没有条目：在工作表上方的“人员”一栏选择这位员工即可关联。"));
+    if (!p.entries.length) entries.append(el("li", { className: "ws-person__entry ws-items__empty" }, "还没有条目：在工作表上方的“人员”一栏选择这位员工即可关联。"));
     card.append(entries);
     return card;
   }
