@@ -13,6 +13,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
 from tests import ics_rules
@@ -21,6 +22,7 @@ from tests.support.pages import dialog_name, stored, wait_saved
 from .conftest import wait_ready
 
 AGENT = "小孙"
+HOSTILE = '<img src=x onerror="window.__xss=1">李雷'  # a name is the reader's text: never markup
 RENAMED = "小孙（二组坐席）"
 PDF_PAGE = re.compile(rb"/Type\s*/Page(?![s\w])")
 
@@ -53,6 +55,10 @@ def test_prepare_hold_and_follow_up_one_interview(page: Any, base_url: str) -> N
     expect(card).to_have_count(1)
     person_id = card.get_attribute("data-ws-person-id")
     assert person_id
+    page.fill("[data-ws-person-name]", HOSTILE)
+    page.press("[data-ws-person-name]", "Enter")
+    expect(page.locator("[data-ws-person]")).to_have_count(2)
+    assert page.locator("[data-ws-person]").nth(1).get_attribute("data-ws-person") == HOSTILE
 
     # 2. Two feedback items tied to the agent (the 人员 picker), on the composer.
     _goto_by_link(page, "worksheets/feedback/")
@@ -175,7 +181,12 @@ def test_prepare_hold_and_follow_up_one_interview(page: Any, base_url: str) -> N
     card = page.locator(f'[data-ws-person="{RENAMED}"]')
     expect(card.locator("[data-ws-person-entries] [data-ws-entry-link]")).to_have_count(3)
     expect(card.locator('[data-ws-item][data-ws-due-state="done"]')).to_have_count(2)
+    # The workspace is accessible (axe: no serious or critical violation), and no name ran as markup.
+    results = Axe().run(page)
+    bad = [f"{v['id']}: {v['help']} {[n['target'] for n in v['nodes'][:12]]} {v['nodes'][0].get('failureSummary', '')[:200]}" for v in results.response["violations"] if v["impact"] in {"serious", "critical"}]
+    assert not bad, bad
+    assert page.evaluate("window.__xss") is None
     records = page.evaluate("""() => Object.keys(localStorage).filter((k) => k.startsWith('/training/.ws.record.'))
         .map((k) => JSON.parse(localStorage.getItem(k)))""")
-    assert sorted(r["kind"] for r in records) == ["action", "person"]
+    assert sorted(r["kind"] for r in records) == ["action", "person", "person"]
     assert json.dumps(records, ensure_ascii=False).count(person_id) == 2
