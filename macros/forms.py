@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import functools
 import json
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -26,7 +27,7 @@ COURSE_PAGES: dict[str, tuple[str, tuple[str, ...]]] = {
     "self": ("管理自我", ("lectures/01-learning.md", "lectures/02-swot.md")),
     "business": ("管理业务", ("lectures/03-goals.md", "lectures/04-review.md")),
     "team": ("管理团队", ("lectures/05-communication.md", "lectures/06-coaching.md",
-                      "topics/performance-interview.md")),
+                      "topics/performance-interview.md", "workspace.md")),
 }
 assert tuple(COURSE_PAGES) == MODULE_KEYS
 
@@ -144,6 +145,14 @@ def render(name: str, **ctx: Any) -> str:
     return _env.get_template(name).render(**ctx)
 
 
+def _workspace_context(ws: Any) -> str:
+    """The slugs a worksheet's evaluator reads from the agents' workspace (its module's
+    ``WORKSPACE_CONTEXT``), space-separated; "" for most worksheets."""
+    module = sys.modules.get(getattr(ws.evaluate, "__module__", "") or "")
+    slugs = getattr(module, "WORKSPACE_CONTEXT", ())
+    return " ".join(s for s in slugs if s in WORKSHEETS)
+
+
 def render_worksheet(slug: str, where: str = "?") -> str:
     try:
         ws = get(slug)
@@ -151,8 +160,10 @@ def render_worksheet(slug: str, where: str = "?") -> str:
         raise MacroError(f"{where}: worksheet({slug!r}) — {exc}") from None
     info = ws.to_info_dict()
     catalog = {s: w.title for s, w in WORKSHEETS.items()}
+    # Every listed worksheet's entries can be tied to an agent and a period (人员/周期 picker);
+    # the knowledge checks inside lectures are the manager's own, about no agent.
     return render("form.html", ws=info, definition_json=_definition_json(info),
-                  catalog_json=_definition_json(catalog))
+                  catalog_json=_definition_json(catalog), picker=ws.listed, context_slugs=_workspace_context(ws))
 
 
 def worksheet_nav() -> list[dict[str, str]]:

@@ -48,6 +48,7 @@ PRODID = "-//kefu-course//绩效面谈工作表//ZH"
 CRLF = "\r\n"
 MAX_OCTETS = 75
 _UID_DOMAIN = "interview.kefu-course.invalid"
+_UID_OK = re.compile(r"^[A-Za-z0-9._-]{1,64}@[A-Za-z0-9.-]{1,64}$")
 
 _NEWLINES = re.compile(r"\r\n|[\r\n\u0085\u2028\u2029\x0b\x0c]")
 # CONTROL = %x00-08 / %x0A-1F / %x7F (§3.1); HTAB stays. Lone surrogates cannot be UTF-8.
@@ -136,10 +137,12 @@ class CalendarEvent:
     description: str = ""
     minutes: int = 30  # length of a timed event
     alarm: str = ""  # the reminder's text (default: the summary)
+    uid: str = ""  # a UID made elsewhere (uid_for), so one item keeps it across exports
 
 
 def _event_lines(event: CalendarEvent, stamp: str, seed: str) -> list[str]:
-    lines = ["BEGIN:VEVENT", f"UID:{uid_for(seed, event.key)}", f"DTSTAMP:{stamp}"]
+    uid = event.uid if _UID_OK.match(event.uid) else uid_for(seed, event.key)
+    lines = ["BEGIN:VEVENT", f"UID:{uid}", f"DTSTAMP:{stamp}"]
     if isinstance(event.start, _dt.datetime):
         start = event.start.replace(tzinfo=None, microsecond=0)
         end = start + _dt.timedelta(minutes=max(5, min(int(event.minutes or 30), 24 * 60)))

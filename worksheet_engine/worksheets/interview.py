@@ -11,16 +11,23 @@ The article's four 误区 are the result's ``checks`` (stable keys):
 - ``only_negative`` 只关注负面: no BIA example, or BID examples far outnumbering BIA;
 - ``unprepared`` 缺乏准备: no KPI rows, KPI rows without a target or an actual, or an
   example without its occasion;
-- ``one_size`` 一刀切: needs the other agents' preparations, so it is always *unknown*
-  here; the workspace calls
-  :func:`worksheet_engine.checks.copied_goals.same_goals_across_agents` over them;
+- ``one_size`` 一刀切: needs the other agents' preparations. When the browser passes the
+  workspace (``ctx.workspace``, see :mod:`worksheet_engine.api`), this entry's goals are
+  compared with every other agent's latest preparation through
+  :func:`worksheet_engine.checks.copied_goals.same_goals_across_agents`; without it the
+  check stays *unknown* (``met: None``);
 - ``no_follow_up`` 忽视跟进: no follow-up date, or one before the interview.
 
 Outputs: ``report_md`` is the one-page 面谈提纲 (time-boxed agenda, KPI table, talking
 points, questions, goals); ``record_md``/``record_html`` is the 面谈记录 (agreed actions
 with owner/due/status, the agent's comments, signature and date lines); ``ics`` is a
 calendar file (RFC 5545) with the follow-ups and the next interview, ``ics_filename``
-its suggested name. ``private_notes`` is read by nothing: it never reaches any output.
+its suggested name, also offered as a ``downloads`` file (hook ``data-ws-action="export-ics"``).
+``private_notes`` is read by nothing: it never reaches any output.
+
+With the workspace, the agent's open actions from earlier interviews and from the
+workspace's follow-up list carry over (``carry_over``): a figure, an info issue and a
+short list at the top of the brief, so the interview starts by reviewing them.
 
 Example::
 
@@ -44,12 +51,20 @@ from ..checks.gap import DIRECTION_TEXT, gap_chart, kpi_gap
 from ..checks.goal import CRITERION_LABELS as _SMART_LABELS
 from ..checks.ics import CalendarEvent, build_calendar
 from ..checks.questions import STAGE_LABELS, STAGES, classify_question
+from ..checks.copied_goals import same_goals_across_agents
+from ..checks.workspace import interview_context
 from ..lang.values import parse_date
 from ..markdown import md_escape, md_table, to_html
 from ..model import Context, Field, Missing, Section, Worksheet
 from ._shared import goal_criteria, issue, rows_of, short, text_of
 
-__all__ = ["DEFINITION", "evaluate", "feedback_verdict", "FeedbackCheckerMissing", "PITFALLS"]
+__all__ = ["DEFINITION", "evaluate", "feedback_verdict", "FeedbackCheckerMissing", "PITFALLS", "WORKSPACE_CONTEXT"]
+
+#: The worksheets whose entries (with their data) this evaluator reads from the workspace
+#: context; the form's page asks the browser for them (macros/forms.py, data-ws-context).
+WORKSPACE_CONTEXT = ("interview",)
+#: What the brief lists at most of the actions carried over from before.
+_BRIEF_CARRY = 3
 
 #: The article's four 误区: check key -> label.
 PITFALLS = {
@@ -368,6 +383,51 @@ def _pitfalls(gaps: list[dict[str, Any]], missing: list[str], kpi_rows: int, evi
     return checks
 
 
+def _one_size(checks: list[dict[str, Any]], values: Mapping[str, Any], goals: list[dict[str, Any]],
+              peers: list[Mapping[str, Any]] | None, issues: list[dict[str, Any]]) -> None:
+    """误区三 from the other agents' latest goals (``peers``), when the workspace gave them."""
+    if peers is None:
+        return
+    check = next(c for c in checks if c["key"] == "one_size")
+    mine = {"agent_name": text_of(values, "agent_name") or "（本条目）", "goals": [g["goal"] for g in goals]}
+    copied = [g for g in same_goals_across_agents([mine, *peers]) if 0 in g["entries"]]
+    if not goals:
+        check.update(met=None, reason="还没有写目标，无法和其他员工的目标对照。")
+    elif not peers:
+        check.update(met=None, reason="本机还没有其他员工的面谈准备，暂时无法对照。")
+    elif copied:
+        names = []
+        for g in copied:
+            names += [a for a in g["agents"] if a != mine["agent_name"] and a not in names]
+        check.update(met=False, reason=f"有 {len(copied)} 个目标和{'、'.join(short(n, 12) for n in names[:3])}"
+                                       f"的目标一字不差（只差姓名）。")
+        for g in copied:
+            issues.append(issue("goal_copied", f"目标“{short(g['goal'], 24)}”和其他员工的目标相同。", "goals", "warning",
+                                "从这位员工自己的数据出发：起点、差距和重点不同，数字和做法也应不同。"))
+    else:
+        check.update(met=True, reason=f"和其他 {len(peers)} 位员工的最新目标都不相同。", suggestion="")
+
+
+def _carried(values: Mapping[str, Any], ctx: Context, issues: list[dict[str, Any]]) -> tuple[
+        list[dict[str, Any]], list[Mapping[str, Any]] | None]:
+    """(open actions carried over, the other agents' latest goals) from the workspace, or
+    ([], None) when the browser gave none."""
+    workspace = getattr(ctx, "workspace", None)
+    if not isinstance(workspace, Mapping):
+        return [], None
+    entry, person = workspace.get("entry"), workspace.get("person")
+    found = interview_context(workspace, entry=entry if isinstance(entry, str) else "",
+                              person=person if isinstance(person, str) else "",
+                              agent_name=text_of(values, "agent_name"), today=ctx.today)
+    carry = [{k: i[k] for k in ("key", "text", "owner", "due", "state", "state_text", "entry_name")}
+             for i in found["carry_over"]]
+    if carry:
+        first = "；".join(short(c["text"], 20) for c in carry[:_BRIEF_CARRY])
+        issues.append(issue("carry_over", f"上次约定的 {len(carry)} 项行动还没有完成：{first}。", "actions", "info",
+                            "面谈开场先一起看看这些行动的进展，再谈新的目标。"))
+    return carry, found["peers"]
+
+
 # --- outputs --------------------------------------------------------------------------------
 
 def _agenda(minutes: int, gaps: list[dict[str, Any]], missing: list[str], evidence: list[dict[str, Any]],
@@ -399,7 +459,7 @@ def _agenda(minutes: int, gaps: list[dict[str, Any]], missing: list[str], eviden
 
 def _brief(values: Mapping[str, Any], interview: _dt.date | None, minutes: int, gaps: list[dict[str, Any]],
            missing: list[str], evidence: list[dict[str, Any]], questions: list[dict[str, Any]],
-           goals: list[dict[str, Any]], follow: list[dict[str, Any]]) -> str:
+           goals: list[dict[str, Any]], follow: list[dict[str, Any]], carry: list[dict[str, Any]] = ()) -> str:
     agent, period = text_of(values, "agent_name"), text_of(values, "period")
     concerns = text_of(values, "concerns")
     title = "面谈提纲" + (f"：{md_escape(short(agent, 30))}" if agent else "") + (f" · {md_escape(short(period, 20))}" if period else "")
@@ -411,6 +471,11 @@ def _brief(values: Mapping[str, Any], interview: _dt.date | None, minutes: int, 
     lines += ["- " + " · ".join(meta), ""]
     lines += ["### 议程", "", md_table(["时间", "环节", "要点"],
                                        _agenda(minutes, gaps, missing, evidence, questions, goals, follow, concerns)), ""]
+    if carry:
+        lines.append("**上次约定、还没完成的行动**：" + "；".join(
+            f"{md_escape(short(c['text'], 18))}（{md_escape(short(c['owner'], 6)) or '未定'}，"
+            f"{c['due'] or '未定日期'}）" for c in carry[:_BRIEF_CARRY]) + ("；……" if len(carry) > _BRIEF_CARRY else ""))
+        lines.append("")
     lines += ["### 指标回顾", ""]
     if gaps:
         lines.append(md_table(["指标", "目标", "实际", "差距", "结论"], [
@@ -575,10 +640,12 @@ def evaluate(values: Mapping[str, Any], ctx: Context = Context()) -> dict[str, A
     follow = _check_follow_ups(values, interview, issues)
     actions = _read_actions(values, interview, issues)
     checks = _pitfalls(gaps, missing, kpi_rows, evidence, follow, interview, issues)
+    carry, peers = _carried(values, ctx, issues)
+    _one_size(checks, values, goals, peers, issues)
 
     chart = gap_chart(gaps[:_BRIEF_KPIS], "本期指标：目标与实际")
     ics, ics_name = _calendar(values, ctx, interview, follow, actions, issues)
-    report = _brief(values, interview, minutes, gaps, missing, evidence, questions, goals, follow)
+    report = _brief(values, interview, minutes, gaps, missing, evidence, questions, goals, follow, carry)
     record = _record(values, interview, gaps, goals, actions, follow)
 
     n_open = sum(1 for q in questions if q["open"])
@@ -593,6 +660,8 @@ def evaluate(values: Mapping[str, Any], ctx: Context = Context()) -> dict[str, A
                   f"/{len(goals)}"},
         {"key": "next_follow_up", "label": "第一次跟进", "value": follow[0]["date"] if follow else "未约定"},
     ]
+    if carry:
+        figures.append({"key": "carried_over", "label": "上次未完成的行动", "value": str(len(carry))})
     errors = sum(1 for i in issues if i["severity"] == "error")
     fallen = [c for c in checks if c["met"] is False]
     if errors:
@@ -621,6 +690,9 @@ def evaluate(values: Mapping[str, Any], ctx: Context = Context()) -> dict[str, A
         "reports": [{"key": "record", "title": "面谈记录（面谈后填写、双方签字）", "html": to_html(record)}],
         "ics": ics,
         "ics_filename": ics_name,
+        "carry_over": carry,
+        "downloads": [{"key": "ics", "label": "导出跟进和下次面谈到日历（.ics）", "filename": ics_name,
+                       "mime": "text/calendar", "text": ics, "hook": {"action": "export-ics"}}] if ics else [],
     }
 
 

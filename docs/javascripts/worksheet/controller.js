@@ -16,6 +16,7 @@ import { Notice, daysWithoutBackup, storageTroubleNotice } from "./notice.js";
 import { el, timeText } from "./dom.js";
 import * as transfer from "./transfer.js";
 import * as commands from "./entry-commands.js";
+import * as people from "./people.js"; // workspace hooks: the 人员/周期 picker, the check's context, backups with records
 
 const SAVE_DELAY_MS = 400;
 const CHECK_DELAY_MS = 900;
@@ -66,6 +67,7 @@ export class WorksheetController {
     this.fields = bindForm(this.form, { onInput: () => this.onInput(), onSubmit: () => this.check(true) });
     this.disposers.push(bindEngineStatus(q("[data-ws-engine-status]"), engine, { onReady: () => this.wantsCheck && this.scheduleCheck(0) }));
     this.bindActions();
+    this.picker = people.bindPicker(this); // workspace hook
     this.load();
     if (Object.keys(typedEarly).length) {
       this.fields.write({ ...(this.env ? this.env.data : {}), ...typedEarly });
@@ -280,6 +282,7 @@ export class WorksheetController {
     clearTimeout(this.checkTimer);
     this.dialog.close();
     for (const d of this.disposers) d();
+    this.picker?.dispose(); // workspace hook
   }
 
   // ---- checking --------------------------------------------------------------------
@@ -303,7 +306,7 @@ export class WorksheetController {
     const seq = ++this.checkSeq;
     if (explicit && state !== "ready") this.panel.dataset.state = "waiting";
     try {
-      const result = await engine.evaluate(this.slug, data);
+      const result = await engine.evaluate(this.slug, data, await people.evaluationContext(this)); // workspace hook: context
       if (seq !== this.checkSeq || !this.root.isConnected) return;
       this.lastResult = result;
       renderResult(this.panel, result, this.form);
@@ -346,6 +349,7 @@ export class WorksheetController {
 
   renderEntries(entries = store.listEntries(this.slug)) {
     renderEntries({ select: this.select, listBox: this.listBox, definition: this.def }, entries, this.env ? this.env.id : null);
+    this.picker?.show(this.env); // workspace hook
   }
 
   // ---- export, import, print (transfer.js) ----------------------------------------------
@@ -358,11 +362,12 @@ export class WorksheetController {
     this.say("exported-entry", `已导出“${this.env.name}”。请把文件保存在安全的地方。`);
   }
 
-  exportAll() {
+  async exportAll() {
     this.flush();
     const entries = store.listAll();
-    if (!entries.length) return this.say("nothing-to-export", "本机还没有任何条目可以备份。");
-    transfer.downloadBackup(entries, engine.localToday(), "全部工作表备份");
+    const records = await people.allRecords(); // workspace hook: backups carry people and actions
+    if (!entries.length && !records.length) return this.say("nothing-to-export", "本机还没有任何条目可以备份。");
+    transfer.downloadBackup(entries, engine.localToday(), "全部工作表备份", { records });
     store.setMeta({ last_backup_at: new Date().toISOString() });
     this.unexported = false;
     this.say("exported-all", `已导出 ${entries.length} 个条目。请把文件保存在安全的地方。`);

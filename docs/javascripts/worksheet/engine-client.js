@@ -258,11 +258,24 @@ export function localToday() {
  * Check one entry in Python.
  * @param {string} slug
  * @param {object} data
+ * @param {object|null} [context] what the page knows beyond the entry (api.evaluate's
+ *   `context`, e.g. {workspace: …} from people.js)
  * @returns {Promise<object>} the engine's result dict
  */
-export async function evaluate(slug, data) {
+export async function evaluate(slug, data, context = null) {
   await start();
-  return request(OP.EVALUATE, { slug, data_json: JSON.stringify(data), today: localToday() });
+  return request(OP.EVALUATE, { slug, data_json: JSON.stringify(data), today: localToday(), context_json: context ? JSON.stringify(context) : null });
+}
+
+/**
+ * Ask Python one of api.call_json's functions (e.g. "workspace_summary").
+ * @param {string} name
+ * @param {object} payload
+ * @returns {Promise<object>} the engine's answer
+ */
+export async function call(name, payload) {
+  await start();
+  return request(OP.CALL, { name, payload_json: JSON.stringify(payload), today: localToday() });
 }
 
 // ---- starting Python before the reader needs it -----------------------------------------

@@ -5,11 +5,13 @@
 //    start script in <head> and engine-client.js both read them with readRuntime().
 // 2. Messages between the page and the worker (engine-client.js <-> engine-worker.js):
 //      page -> worker  {id, op: OP.INIT, payload: BootOptions}          (id is always INIT_ID)
-//                      {id, op: OP.EVALUATE, payload: {slug, data_json, today}}
+//                      {id, op: OP.EVALUATE, payload: {slug, data_json, today, context_json?}}
+//                      {id, op: OP.CALL, payload: {name, payload_json, today}}   api.call_json
+//                                         (e.g. name "workspace_summary")
 //      worker -> page  {type: MSG.PROGRESS, value, text}                 while booting
 //                      {type: MSG.WARMED, at}    the background warm-up after "ready" is over
 //                      {id, result}       INIT answered
-//                      {id, json, ms}     EVALUATE answered: the engine's JSON text, parsed by
+//                      {id, json, ms}     EVALUATE / CALL answered: the engine's JSON text, parsed by
 //                                         the page (a result, or {"error": {code, message}});
 //                                         ms: time spent in Python
 //                      {id, error: {code, message}}   the request failed
@@ -21,7 +23,7 @@
 //
 // No DOM access at module level: Node imports this file at build time.
 
-export const OP = Object.freeze({ INIT: "init", EVALUATE: "evaluate" });
+export const OP = Object.freeze({ INIT: "init", EVALUATE: "evaluate", CALL: "call" });
 export const MSG = Object.freeze({ PROGRESS: "progress", WARMED: "warmed" });
 export const BOOT = Object.freeze({ SNAPSHOT: "snapshot", PLAIN: "plain" });
 /** The id of the one INIT request a worker receives, whoever sends it. */

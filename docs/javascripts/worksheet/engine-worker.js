@@ -1,11 +1,15 @@
 // Module worker that owns Pyodide. Messages and the snapshot file format: engine-protocol.js.
 // The INIT result carries how Python started (boot: snapshot | plain) and boot timings
 // (epoch ms) for diagnosis and `make bench`.
-// Only JSON strings cross into Python (api.evaluate_json), so no PyProxy leaks.
+// Only JSON strings cross into Python (api.evaluate_json, api.call_json), so no PyProxy leaks.
 
 import { BOOT, MSG, OP, SnapshotReader, snapshotBytes } from "./engine-protocol.js";
 
-/** @type {Promise<(slug: string, json: string, today: string|null) => string> | null} */
+/**
+ * The booted engine: evaluate(slug, json, today, contextJson) and call(name, json, today),
+ * each returning the engine's JSON text.
+ * @type {Promise<{evaluate: Function, call: Function}> | null}
+ */
 let ready = null;
 /** @type {Record<string, number>} */
 const timings = { worker: performance.timeOrigin };
@@ -159,9 +163,9 @@ async function boot(opts) {
     if (snapshotting) {
       try {
         progress(40, "启动检查引擎");
-        const evaluate = await restore(loadPyodide, options, slot, snapshotting, wheelURL);
+        const engine = await restore(loadPyodide, options, slot, snapshotting, wheelURL);
         bootInfo.boot = BOOT.SNAPSHOT;
-        return evaluate;
+        return engine;
       } catch (err) {
         if (err && err.code && String(err.code).startsWith("wasm_")) throw err; // the plain boot would fail too
         bootInfo.fallback = err && err.code === "snapshot" ? err.message : `restore: ${String((err && err.message) || err).split("\n")[0]}`;
@@ -193,12 +197,13 @@ async function restore(loadPyodide, options, slot, snapshotting, wheelURL) {
   // The snapshot froze the state of `random` at build time: every reader would draw the
   // same numbers. Re-seed it from the browser's entropy.
   pyodide.runPython("import random\nrandom.seed()");
-  const evaluateJson = pyodide.pyimport("worksheet_engine.api").evaluate_json;
+  const api = pyodide.pyimport("worksheet_engine.api");
+  const evaluateJson = api.evaluate_json;
   // A cheap check that the restored engine answers (an empty entry); warmUp() does the rest.
   const smoke = JSON.parse(evaluateJson("smart", "{}", null));
   if (!smoke || smoke.slug !== "smart") throw new Error("smoke check failed");
   timings.engine = now();
-  return withEngineFiles(pyodide, evaluateJson, wheelURL);
+  return withEngineFiles(pyodide, { evaluate: evaluateJson, call: api.call_json }, wheelURL);
 }
 
 /**
@@ -207,7 +212,7 @@ async function restore(loadPyodide, options, slot, snapshotting, wheelURL) {
  * it happens only if a check fails for want of a file (a module imported lazily, say),
  * and that check then runs again.
  */
-function withEngineFiles(pyodide, evaluateJson, wheelURL) {
+function withEngineFiles(pyodide, fns, wheelURL) {
   let unpacked = null;
   const unpack = async () => {
     const response = await fetch(wheelURL);
@@ -216,13 +221,14 @@ function withEngineFiles(pyodide, evaluateJson, wheelURL) {
     pyodide.unpackArchive(await response.arrayBuffer(), "wheel", { extractDir: site });
     pyodide.runPython("import importlib\nimportlib.invalidate_caches()");
   };
-  return async (slug, json, today) => {
-    const out = evaluateJson(slug, json, today);
+  const wrap = (fn) => async (...args) => {
+    const out = fn(...args);
     if (unpacked || !out.startsWith('{"error": {"code": "internal"')) return out;
     unpacked = unpack().catch(() => {});
     await unpacked;
-    return evaluateJson(slug, json, today);
+    return fn(...args);
   };
+  return { evaluate: wrap(fns.evaluate), call: wrap(fns.call) };
 }
 
 /** Pyodide initialised from scratch, then the engine wheel through Pyodide's own loader. */
@@ -233,9 +239,9 @@ async function plainBoot(loadPyodide, options) {
   progress(80, "加载检查规则");
   await pyodide.loadPackage("worksheet-engine", { messageCallback: () => {} });
   timings.package = now();
-  const evaluateJson = pyodide.pyimport("worksheet_engine.api").evaluate_json;
+  const api = pyodide.pyimport("worksheet_engine.api");
   timings.engine = now();
-  return evaluateJson;
+  return { evaluate: api.evaluate_json, call: api.call_json };
 }
 
 /** Varied entries for warming up. After a restore, the wasm code that CPython's own
@@ -255,7 +261,7 @@ let warmingStopped = false;
  * are done or the reader's first check arrives (the reader's own checks then warm the
  * code; a background warm-up must not slow them down).
  */
-function warmUp(evaluate, rounds) {
+function warmUp({ evaluate }, rounds) {
   if (warmed) return;
   warmed = true;
   let left = rounds * WARM.length;
@@ -277,18 +283,25 @@ self.onmessage = async (event) => {
   try {
     if (op === OP.INIT) {
       ready ??= boot(payload);
-      const evaluate = await ready;
+      const engine = await ready;
       progress(100, "就绪");
       self.postMessage({ id, result: { state: "ready", ...bootInfo, timings } });
-      warmUp(evaluate, bootInfo.boot === BOOT.SNAPSHOT ? 30 : 1);
+      warmUp(engine, bootInfo.boot === BOOT.SNAPSHOT ? 30 : 1);
     } else if (op === OP.EVALUATE) {
       if (!ready) throw fault("not_started", "引擎尚未启动");
       warmingStopped = true;
-      const evaluate = await ready;
+      const engine = await ready;
       // The result stays a JSON string: the page parses it (structured-cloning the
       // parsed object would cost more than parsing it once on the other side).
       const t0 = performance.now();
-      const json = await evaluate(payload.slug, payload.data_json, payload.today ?? null);
+      const json = await engine.evaluate(payload.slug, payload.data_json, payload.today ?? null, payload.context_json ?? null);
+      self.postMessage({ id, json, ms: performance.now() - t0 });
+    } else if (op === OP.CALL) {
+      if (!ready) throw fault("not_started", "引擎尚未启动");
+      warmingStopped = true;
+      const engine = await ready;
+      const t0 = performance.now();
+      const json = await engine.call(payload.name, payload.payload_json, payload.today ?? null);
       self.postMessage({ id, json, ms: performance.now() - t0 });
     } else {
       throw fault("bad_op", `unknown op ${op}`);

@@ -100,7 +100,7 @@ export async function clearAllData(ctl) {
   const ok = await ctl.dialog.ask({
     kind: "clear-all",
     title: "清除本机所有数据",
-    desc: `将从这台电脑的浏览器中删除本站保存的全部 ${entries.length} 个工作表条目（所有工作表），并且无法撤销。删除前建议先备份。`,
+    desc: `将从这台电脑的浏览器中删除本站保存的全部 ${entries.length} 个工作表条目（所有工作表）和“人员与跟进”里的员工名单与跟进记录，并且无法撤销。删除前建议先备份。`,
     ok: "全部清除",
     danger: true,
     fill: (body) => {

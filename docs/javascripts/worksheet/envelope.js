@@ -11,14 +11,22 @@
 //
 // Envelope (schema_version 1):
 //   {format: "worksheet-entry", schema_version: 1, worksheet, worksheet_version,
-//    id, name, created_at, saved_at, rev, completion?, vid?, parent?, data}
+//    id, name, created_at, saved_at, rev, completion?, vid?, parent?, person?, period?, data}
 //   vid is a fresh id per write; parent is the vid of the version the write was
 //   made from. Two tabs use them to tell "saved after seeing my version" from
 //   "saved at the same time as me" (then both versions are kept).
+//   person is the id of a person record (the agent the entry is about: ids, never
+//   names, so renaming the agent or the entry keeps the link); period a short text
+//   ("2026-11", "2026 Q4"). Both optional; older envelopes have neither.
 // Envelope (schema_version 0, pre-release drafts), migrated to 1 on read:
 //   {format: "worksheet-entry", schema_version: 0, slug, title?, updated?, values}
+// Record (the agents' workspace: data that is not a worksheet entry):
+//   {kind, id, rev?, saved_at, ...fields}; kind "person" {name, note?, created_at?},
+//   "action" {person, text, owner?, due?, status: open|done, entry?, row?, type?, time?,
+//   created_at?, done_at?}. Other kinds (from a newer site) are kept as they are.
 // Backup file (schema_version 1):
-//   {format: "worksheet-backup", schema_version: 1, site?, exported_at?, entries: [envelope…]}
+//   {format: "worksheet-backup", schema_version: 1, site?, exported_at?, entries: [envelope…],
+//    records?: [record…]}   (records: since the workspace; older backups have none)
 // A single bare envelope is also accepted as a backup of one entry.
 
 export const ENTRY_FORMAT = "worksheet-entry";
@@ -31,6 +39,9 @@ export const LIMITS = Object.freeze({
   fileChars: 5_000_000, // a backup file's text
   entries: 5000, // entries in one backup
   nameChars: 120, // an entry name (code points)
+  records: 20000, // records in one backup
+  personChars: 60, // a person's name
+  periodChars: 60, // an entry's period
   stringChars: 100_000, // any one string (code points)
   depth: 6, // containers nested inside an entry's data
   docDepth: 10, // containers nested anywhere in a file
@@ -191,8 +202,11 @@ export function validateEnvelope(env) {
   if (hasCompletion && !(typeof env.completion === "number" && env.completion >= 0 && env.completion <= 1)) {
     field("completion", "应是 0 到 1 之间的数");
   }
-  for (const k of ["vid", "parent"]) {
+  for (const k of ["vid", "parent", "person"]) {
     if (own(env, k) && env[k] !== null && env[k] !== undefined && (typeof env[k] !== "string" || !ID_RE.test(env[k]))) field(k, "应由 1–64 个字母、数字、- 或 _ 组成");
+  }
+  if (own(env, "period") && env.period !== null && env.period !== undefined && (typeof env.period !== "string" || codePoints(env.period) > LIMITS.periodChars)) {
+    field("period", `应是不超过 ${LIMITS.periodChars} 个字符的文字`);
   }
   if (!isPlainObject(env.data)) field("data", "应是对象");
   const out = {
@@ -210,6 +224,8 @@ export function validateEnvelope(env) {
   if (hasCompletion) out.completion = env.completion;
   if (typeof env.vid === "string") out.vid = env.vid;
   if (typeof env.parent === "string") out.parent = env.parent;
+  if (typeof env.person === "string") out.person = env.person;
+  if (typeof env.period === "string" && env.period.trim()) out.period = env.period.trim();
   return out;
 }
 
@@ -265,23 +281,109 @@ export function upgradeEnvelope(raw, { idHint = "" } = {}) {
   return validateEnvelope(env);
 }
 
+// ---- records (the agents' workspace) -------------------------------------------------
+
+/** The record kinds this site knows; a backup's records of other kinds are kept as they are. */
+export const RECORD_KINDS = Object.freeze(["person", "action"]);
+export const ACTION_STATUS = Object.freeze(["open", "done"]);
+export const ACTION_TYPES = Object.freeze(["action", "follow_up", "interview"]);
+const KIND_RE = /^[a-z][a-z0-9_-]{0,30}$/;
+const DAY_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+/** A calendar day written YYYY-MM-DD (what <input type="date"> gives), on a real day. */
+export function isIsoDay(s) {
+  const m = typeof s === "string" && DAY_RE.exec(s);
+  return Boolean(m) && isIsoDateTime(`${s}T00:00:00Z`);
+}
+
+const recordFail = (kind, name, why) => fail("bad_record", `${kind === "person" ? "人员" : kind === "action" ? "跟进事项" : "记录"}的字段 ${name} 无效：${why}。`);
+
+/**
+ * Check a record and return a clean copy. Known kinds keep only their known fields;
+ * other kinds keep every field (cleaned like entry data). Throws EnvelopeError
+ * ("bad_record", "forbidden_key", "too_long", …).
+ */
+export function validateRecord(rec) {
+  if (!isPlainObject(rec)) fail("bad_record", "记录不是一个对象。");
+  for (const k of Object.keys(rec)) {
+    if (FORBIDDEN_KEYS.includes(k)) fail("forbidden_key", `包含不允许的键名“${k}”，可能是被篡改的文件。`);
+  }
+  const kind = rec.kind;
+  if (typeof kind !== "string" || !KIND_RE.test(kind)) recordFail("", "kind", "应是小写字母开头的短词");
+  if (typeof rec.id !== "string" || !ID_RE.test(rec.id)) recordFail(kind, "id", "应由 1–64 个字母、数字、- 或 _ 组成");
+  if (!isIsoDateTime(rec.saved_at)) recordFail(kind, "saved_at", "应是 ISO 8601 时间");
+  if (own(rec, "rev") && rec.rev !== undefined && (!isInt(rec.rev) || rec.rev < 0 || rec.rev > MAX_REV)) recordFail(kind, "rev", "应是不小于 0 的整数");
+  if (own(rec, "created_at") && rec.created_at !== undefined && !isIsoDateTime(rec.created_at)) recordFail(kind, "created_at", "应是 ISO 8601 时间");
+  const text = (name, max, required = false) => {
+    const v = rec[name];
+    if (v === undefined || v === null || v === "") {
+      if (required) recordFail(kind, name, "不能为空");
+      return "";
+    }
+    if (typeof v !== "string" || (required && !v.trim()) || codePoints(v) > max) recordFail(kind, name, required ? `应是 1–${max} 个字符的文字` : `应是不超过 ${max} 个字符的文字`);
+    return v;
+  };
+  const out = { kind, id: rec.id, saved_at: rec.saved_at };
+  if (isInt(rec.rev)) out.rev = rec.rev;
+  if (typeof rec.created_at === "string") out.created_at = rec.created_at;
+  if (kind === "person") {
+    out.name = text("name", LIMITS.personChars, true).trim();
+    const note = text("note", 500);
+    if (note) out.note = note;
+    return out;
+  }
+  if (kind === "action") {
+    if (typeof rec.person !== "string" || !ID_RE.test(rec.person)) recordFail(kind, "person", "应是人员记录的 id");
+    out.person = rec.person;
+    out.text = text("text", 300, true).trim();
+    out.owner = text("owner", 100);
+    const due = rec.due ?? "";
+    if (due !== "" && !isIsoDay(due)) recordFail(kind, "due", "应是 YYYY-MM-DD 格式的日期");
+    out.due = due;
+    if (!ACTION_STATUS.includes(rec.status)) recordFail(kind, "status", "应是 open 或 done");
+    out.status = rec.status;
+    if (own(rec, "type") && rec.type !== undefined) {
+      if (!ACTION_TYPES.includes(rec.type)) recordFail(kind, "type", "应是 action、follow_up 或 interview");
+      out.type = rec.type;
+    }
+    if (own(rec, "entry") && rec.entry !== undefined && rec.entry !== null && rec.entry !== "") {
+      if (typeof rec.entry !== "string" || !ID_RE.test(rec.entry)) recordFail(kind, "entry", "应是条目的 id");
+      out.entry = rec.entry;
+    }
+    const row = text("row", 200);
+    if (row) out.row = row;
+    const time = text("time", 10);
+    if (time) out.time = time;
+    if (own(rec, "done_at") && rec.done_at !== undefined && rec.done_at !== null) {
+      if (!isIsoDateTime(rec.done_at)) recordFail(kind, "done_at", "应是 ISO 8601 时间");
+      out.done_at = rec.done_at;
+    }
+    return out;
+  }
+  // A kind from a newer site: kept, cleaned like entry data.
+  const rest = cleanData(rec);
+  return { ...rest, ...out };
+}
+
 // ---- backup files ------------------------------------------------------------------
 
-/** Build a backup document (what "export" writes). */
-export function makeBackup(entries, site, exportedAt = new Date().toISOString()) {
+/** Build a backup document (what "export" writes): entries, and the workspace's records. */
+export function makeBackup(entries, site, exportedAt = new Date().toISOString(), records = []) {
   return {
     format: BACKUP_FORMAT,
     schema_version: BACKUP_SCHEMA_VERSION,
     site: String(site || ""),
     exported_at: exportedAt,
     entries: entries.map((e) => validateEnvelope(e)),
+    records: (records || []).map((r) => validateRecord(r)),
   };
 }
 
 /**
- * Read a backup file's text: every entry is checked and migrated, or nothing is
- * returned at all (one bad entry refuses the whole file).
- * @returns {{site: string, exported_at: string, entries: object[]}}
+ * Read a backup file's text: every entry is checked and migrated, every record
+ * checked, or nothing is returned at all (one bad entry or record refuses the whole
+ * file). Backups from before the workspace have no records: `records` is then [].
+ * @returns {{site: string, exported_at: string, entries: object[], records: object[]}}
  */
 export function parseBackup(text) {
   if (typeof text !== "string" || !text.trim()) fail("empty", "文件是空的。");
@@ -295,6 +397,7 @@ export function parseBackup(text) {
   scanDocument(doc);
   if (!isPlainObject(doc)) fail("wrong_format", "这不是本站导出的备份文件（应以 { 开头，含 format 标记）。");
   let raw;
+  let rawRecords = [];
   if (doc.format === BACKUP_FORMAT) {
     const v = doc.schema_version;
     if (!isInt(v) || v < 1) fail("bad_version", "备份文件缺少有效的格式版本（schema_version）。");
@@ -303,6 +406,10 @@ export function parseBackup(text) {
     }
     if (!Array.isArray(doc.entries)) fail("no_entries", "备份文件缺少条目列表（entries）。");
     raw = doc.entries;
+    if (own(doc, "records") && doc.records !== undefined && doc.records !== null) {
+      if (!Array.isArray(doc.records)) fail("bad_record", "备份文件的人员与跟进记录（records）不是一个列表。");
+      rawRecords = doc.records;
+    }
   } else if (doc.format === ENTRY_FORMAT) {
     raw = [doc];
   } else {
@@ -317,7 +424,16 @@ export function parseBackup(text) {
       throw new EnvelopeError(err.code, `第 ${i + 1} 个条目无法读取：${err.message}`);
     }
   });
+  if (rawRecords.length > LIMITS.records) fail("too_many", `备份里的人员与跟进记录多得不正常（超过 ${LIMITS.records} 条）。`);
+  const records = rawRecords.map((rec, i) => {
+    try {
+      return validateRecord(rec);
+    } catch (err) {
+      if (!(err instanceof EnvelopeError)) throw err;
+      throw new EnvelopeError(err.code, `第 ${i + 1} 条人员与跟进记录无法读取：${err.message}`);
+    }
+  });
   const site = typeof doc.site === "string" ? clip(doc.site, 200) : "";
   const exportedAt = isIsoDateTime(doc.exported_at) ? doc.exported_at : "";
-  return { site, exported_at: exportedAt, entries };
+  return { site, exported_at: exportedAt, entries, records };
 }

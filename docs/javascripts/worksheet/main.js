@@ -5,6 +5,8 @@
 import * as engine from "./engine-client.js";
 import * as store from "./storage.js";
 import { WorksheetController } from "./controller.js";
+import { openFromAddress } from "./people.js";
+import { WorkspacePage } from "./workspace.js";
 
 // On a worksheet page, start Python at once: module scripts run as soon as the HTML is
 // parsed, before Material's document$ fires and before the forms are mounted.
@@ -14,19 +16,39 @@ if (engine.PYTHON_START === "worksheet" && document.querySelector("[data-ws-root
 
 /** @type {Set<WorksheetController>} */
 const mounted = new Set();
+/** @type {Set<WorkspacePage>} the agents' workspace (人员与跟进), when on show */
+const workspaces = new Set();
 
 function mountAll(root) {
   for (const c of mounted) if (!c.root.isConnected) {
     c.dispose();
     mounted.delete(c);
   }
-  const roots = root.querySelectorAll("[data-ws-root]:not([data-ws-mounted])");
-  for (const node of roots) {
+  for (const w of workspaces) if (!w.root.isConnected) {
+    w.dispose();
+    workspaces.delete(w);
+  }
+  const roots = [...root.querySelectorAll("[data-ws-root]:not([data-ws-mounted])")];
+  for (const node of roots) node.setAttribute("data-ws-mounted", "");
+  // A workspace link names the entry to open (?entry=<id>): choose it before mounting.
+  const opening = new URLSearchParams(location.search).has("entry") ? openFromAddress(roots) : null;
+  const mount = () => {
+    for (const node of roots) {
+      try {
+        mounted.add(new WorksheetController(node));
+      } catch (err) {
+        console.error("worksheet mount failed", err);
+      }
+    }
+  };
+  if (opening) opening.catch(() => {}).then(mount);
+  else mount();
+  for (const node of root.querySelectorAll("[data-ws-workspace]:not([data-ws-mounted])")) {
     node.setAttribute("data-ws-mounted", "");
     try {
-      mounted.add(new WorksheetController(node));
+      workspaces.add(new WorkspacePage(node));
     } catch (err) {
-      console.error("worksheet mount failed", err);
+      console.error("workspace mount failed", err);
     }
   }
   if (roots.length && engine.PYTHON_START !== "never") engine.start().catch(() => {});

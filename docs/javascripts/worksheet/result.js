@@ -7,6 +7,8 @@
 //   rewrite (str), charts: [{title, svg}], links: [{label, href}] (href relative to the site root)
 //   issues: [{code, severity, field?, message, suggestion?}], report_html (str),
 //   reports: [{key, title, html}] (further documents, e.g. an interview record)
+//   downloads: [{key, label, filename, mime, text, hook?}] (files to save, e.g. a calendar:
+//            one button each, data-ws-download="key"; the text becomes a Blob, never markup)
 // Everything from the engine goes in as text, except report_html (escaped by the
 // engine, then stripped to plain markup by safeFragment) and chart SVG (rebuilt
 // through an allow-list by safeSvg). `hook` = extra data attributes: {"part": "x"}
@@ -210,6 +212,35 @@ function renderLinks(links) {
   return list.childElementCount ? list : null;
 }
 
+const MIME_OK = /^(text\/(calendar|plain|markdown|csv)|application\/json)$/;
+
+/** A file name the engine suggested, safe on every system ("" when none is left). */
+export function safeFileName(name) {
+  return str(name).replace(/[\\/:*?"<>|\u0000-\u001f\u007f]+/g, "_").replace(/^[.\s]+/, "").slice(0, 150);
+}
+
+function renderDownloads(downloads) {
+  const box = el("div", { class: "ws-downloads", "data-ws-downloads": "" });
+  for (const d of downloads) {
+    const key = str(d.key);
+    const name = safeFileName(d.filename);
+    if (!/^[a-z][a-z0-9-]{0,30}$/.test(key) || !name || typeof d.text !== "string" || !d.text) continue;
+    const mime = MIME_OK.test(str(d.mime)) ? str(d.mime) : "text/plain";
+    const button = el("button", { type: "button", class: "md-button", "data-ws-download": key }, str(d.label || name));
+    setHooks(button, d.hook, ["download"]);
+    button.addEventListener("click", () => {
+      const url = URL.createObjectURL(new Blob([d.text], { type: `${mime};charset=utf-8` }));
+      const a = el("a", { href: url, download: name, hidden: "" });
+      document.body.append(a);
+      a.click();
+      a.remove();
+      setTimeout(() => URL.revokeObjectURL(url), 10_000);
+    });
+    box.append(button);
+  }
+  return box.childElementCount ? box : null;
+}
+
 function renderIssues(panel, issues, form) {
   for (const node of form.querySelectorAll("[data-ws-issues-for]")) {
     node.hidden = true;
@@ -256,6 +287,8 @@ export function renderResult(panel, result, form) {
   }
   const charts = renderCharts(asList(result.charts));
   if (charts) panel.append(charts);
+  const downloads = renderDownloads(asList(result.downloads));
+  if (downloads) panel.append(downloads);
   const links = renderLinks(asList(result.links));
   if (links) {
     panel.append(el("h3", { class: "ws-result__sub" }, "相关课程内容"), links);

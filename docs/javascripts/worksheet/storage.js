@@ -12,6 +12,7 @@
 // When storage is disabled or full, records live in memory and the page says so.
 
 import { ENTRY_FORMAT, SCHEMA_VERSION, upgradeEnvelope, validateEnvelope, newId as makeId } from "./envelope.js";
+import { validateRecord } from "./envelope.js"; // records (workspace), see the section at the end
 
 export { ENTRY_FORMAT as FORMAT, SCHEMA_VERSION };
 
@@ -306,3 +307,89 @@ export function entryChange(event) {
   }
   return { ...parts, env };
 }
+
+// ---- records (workspace) ----------------------------------------------------------------
+// A minimal synchronous implementation of the record functions of STORAGE_API.md, until
+// storage.js moves to IndexedDB (the `storage` branch replaces this section). Callers
+// always `await` them, so they work unchanged once these return Promises.
+//   "<site path>.ws.record.<kind>.<id>"   one record (a person, an action …)
+
+export const RECORD_PREFIX = `${NAMESPACE}record.`;
+const recordKey = (kind, id) => `${RECORD_PREFIX}${kind}.${id}`;
+
+function readStoredRecord(key) {
+  const raw = parse(rawGet(key));
+  if (!raw) return null;
+  try {
+    return validateRecord(raw);
+  } catch {
+    return null; // left where it is, untouched
+  }
+}
+
+/** @returns {object[]} the readable records of one kind (any order) */
+export function listRecords(kind) {
+  const prefix = `${RECORD_PREFIX}${kind}.`;
+  const out = [];
+  for (const key of allKeys()) {
+    if (!key.startsWith(prefix)) continue;
+    const rec = readStoredRecord(key);
+    if (rec && rec.kind === kind) out.push(rec);
+  }
+  return out;
+}
+
+/** @returns {object|null} */
+export function getRecord(kind, id) {
+  const rec = readStoredRecord(recordKey(kind, id));
+  return rec && rec.kind === kind && rec.id === id ? rec : null;
+}
+
+/** Write a record (saved_at set now). Returns {saved: boolean (persisted), record}. */
+export function putRecord(record) {
+  const clean = validateRecord({ ...record, saved_at: new Date().toISOString() });
+  const saved = rawSet(recordKey(clean.kind, clean.id), JSON.stringify(clean));
+  return { saved, record: clean };
+}
+
+export function deleteRecord(kind, id) {
+  rawRemove(recordKey(kind, id));
+}
+
+/**
+ * Write many entries and records (an import), exactly as given.
+ * @returns {{saved: number, failed: string[], memoryOnly: number}}
+ */
+export function putMany({ entries = [], records = [] } = {}, { onProgress } = {}) {
+  const total = entries.length + records.length;
+  let saved = 0;
+  let memoryOnly = 0;
+  const failed = [];
+  let done = 0;
+  const step = (ok) => {
+    if (ok) saved += 1;
+    else memoryOnly += 1;
+    done += 1;
+    if (onProgress) onProgress(done, total);
+  };
+  for (const env of entries) {
+    try {
+      step(putEntry(env, { exact: true }).saved);
+    } catch {
+      failed.push(env && env.id);
+      done += 1;
+    }
+  }
+  for (const rec of records) {
+    try {
+      const clean = validateRecord(rec);
+      step(rawSet(recordKey(clean.kind, clean.id), JSON.stringify(clean)));
+    } catch {
+      failed.push(rec && rec.id);
+      done += 1;
+    }
+  }
+  return { saved, failed, memoryOnly };
+}
+
+// ---- end of records (workspace) -----------------------------------------------------------

@@ -27,9 +27,9 @@ export function fileName(...parts) {
 
 // ---- JSON backups ---------------------------------------------------------------------
 
-/** A backup document of these entries, stamped with this site's name. */
-export function makeBackup(entries) {
-  return buildBackup(entries, siteName());
+/** A backup document of these entries (and the workspace's records), stamped with this site's name. */
+export function makeBackup(entries, records = []) {
+  return buildBackup(entries, siteName(), new Date().toISOString(), records);
 }
 
 /** Offer text as a file download (a blob: URL; nothing is sent anywhere). */
@@ -46,9 +46,14 @@ export function download(name, text, type = "application/json") {
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
 
-/** Download entries as a backup file named after the site, `what` and the date. */
+/**
+ * Download entries as a backup file named after the site, `what` and the date. A last
+ * argument {records} adds the workspace's records (people, actions) to the file.
+ */
 export function downloadBackup(entries, today, ...what) {
-  download(`${fileName(siteName(), ...what, today)}.json`, JSON.stringify(makeBackup(entries), null, 2));
+  const last = what[what.length - 1];
+  const records = last && typeof last === "object" ? what.pop().records || [] : [];
+  download(`${fileName(siteName(), ...what, today)}.json`, JSON.stringify(makeBackup(entries, records), null, 2));
 }
 
 /**
