@@ -23,7 +23,7 @@ from playwright.sync_api import expect
 from bench.server import StaticHandler, serve
 from tests.sitebuild import REPO, free_port
 
-from .conftest import NO_PYTHON_SCRIPT, SUB_PATH, wait_ready
+from .conftest import AFTER_IDLE, NO_PYTHON_SCRIPT, SUB_PATH, wait_ready
 
 GOAL = "本季度末前，将团队的客户满意度（CSAT）从85%提升到92%。"
 CLIENT = "javascripts/worksheet/engine-client.js"
@@ -47,6 +47,7 @@ def check_a_goal(page: Any) -> None:
     expect(page.locator('[data-ws-criterion="time_bound"]')).to_have_attribute("data-met", "true")
 
 
+@pytest.mark.python_autostart
 def test_a_worksheet_boots_from_the_snapshot(page: Any, base_url: str) -> None:
     page.goto(base_url + "worksheets/smart/")
     wait_ready(page)
@@ -107,6 +108,7 @@ class DamagedSnapshot(StaticHandler):
         return io.BytesIO(self.body)
 
 
+@pytest.mark.python_autostart
 @pytest.mark.parametrize("kind, reason", [
     ("missing", "HTTP 404"),
     ("truncated", "size"),
@@ -130,10 +132,7 @@ def test_a_broken_snapshot_falls_back_to_the_plain_boot(page: Any, site_root: tu
 
 # ---- starting Python early -----------------------------------------------------------------------
 
-#: Resolves after the browser ran the idle callbacks queued before it (the early start's).
-AFTER_IDLE = "new Promise(r => requestIdleCallback(() => setTimeout(r, 0), {timeout: 10000}))"
-
-
+@pytest.mark.python_autostart
 def test_a_lecture_that_links_to_a_worksheet_starts_python_when_idle(page: Any, context: Any, base_url: str) -> None:
     seen = wasm_requests(context)
     page.goto(base_url + LECTURE)
@@ -154,6 +153,7 @@ Object.defineProperty(navigator, "connection", { configurable: true, value: { sa
 """
 
 
+@pytest.mark.python_autostart
 def test_save_data_keeps_python_off_on_course_pages_and_boots_plain(page: Any, context: Any, base_url: str) -> None:
     context.add_init_script(script=SAVE_DATA)
     seen = wasm_requests(context)
@@ -172,6 +172,7 @@ def test_save_data_keeps_python_off_on_course_pages_and_boots_plain(page: Any, c
 # ---- the test-only switch ------------------------------------------------------------------------
 
 
+@pytest.mark.python_autostart
 @pytest.mark.parametrize("how", ["query", "init script"])
 def test_python_never_switch_keeps_python_off_until_check(context: Any, base_url: str, how: str) -> None:
     if how == "init script":
