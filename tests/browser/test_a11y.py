@@ -1,6 +1,7 @@
 """axe-core (shipped inside axe-playwright-python) finds no serious or critical
 violation on the home page or any worksheet page, Material's own chrome included, in
-both colour schemes: the page opens in the light one, is checked (result panel and
+both colour schemes: the page opens in the light one (a new reader's, headless Chromium
+prefers light), is checked (result panel and
 report on show), and is checked again after the reader's palette toggle switches it to
 the dark one (one page load and one Python boot per page)."""
 
@@ -15,8 +16,6 @@ from worksheet_engine.worksheets import WORKSHEETS
 from .conftest import wait_ready
 
 PAGES = [""] + [f"worksheets/{slug}/" for slug, ws in sorted(WORKSHEETS.items()) if ws.listed]
-#: Material's palette as a returning reader who picked the light scheme has it stored.
-LIGHT = "localStorage.setItem('__palette', JSON.stringify({index: 0, color: {scheme: 'default', media: ''}}))"
 
 #: Resolves when every running CSS transition or animation has finished.
 TRANSITIONS_DONE = "() => Promise.all(document.getAnimations().map((a) => a.finished.catch(() => null)))"
@@ -34,7 +33,6 @@ def serious_violations(page, scheme: str) -> str:
 
 @pytest.mark.parametrize("path", PAGES)
 def test_no_serious_or_critical_violations_in_either_scheme(page, base_url, path):
-    page.add_init_script(LIGHT)
     page.goto(base_url + path)
     if path:
         page.click('[data-ws-action="fill-example"]')
