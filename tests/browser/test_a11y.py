@@ -1,9 +1,9 @@
 """axe-core (shipped inside axe-playwright-python) finds no serious or critical
 violation on the home page or any worksheet page, Material's own chrome included, in
-both colour schemes: the page opens in the light one (a new reader's, headless Chromium
-prefers light), is checked (result panel and
-report on show), and is checked again after the reader's palette toggle switches it to
-the dark one (one page load and one Python boot per page)."""
+both colour schemes: the page opens in the light one (a new reader's; headless Chromium
+prefers light), is checked with the result panel and report on show, and is checked
+again after the reader's palette toggle switched it to the dark one (one page load and
+one Python boot per page)."""
 
 from __future__ import annotations
 
