@@ -192,14 +192,3 @@ def test_python_never_switch_keeps_python_off_until_check(context: Any, base_url
     page.click('[data-ws-action="check"]')
     expect(page.locator('[data-ws-criterion="time_bound"]')).to_have_attribute("data-met", "true", timeout=60_000)
     assert any(u.split("?")[0].endswith("pyodide.asm.wasm") for u in seen)
-
-
-def test_runtime_settings_are_rendered_once_as_json(site_root: tuple[Path, int]) -> None:
-    html = (site_root[0] / SUB_PATH.strip("/") / "worksheets" / "smart" / "index.html").read_text(encoding="utf-8")
-    assert html.count('id="ws-runtime"') == 1
-    start = html.index('<script type="application/json" id="ws-runtime">') + len('<script type="application/json" id="ws-runtime">')
-    runtime = json.loads(html[start:html.index("</script>", start)])
-    assert runtime["snapshot"].startswith("engine-snapshot-") and runtime["wheel"].endswith(".whl")
-    assert runtime["build_id"] and runtime["worker"].endswith("engine-worker.js")
-    # No protocol detail in the template: the early start takes the INIT message from engine-protocol.js.
-    assert '"init"' not in html and "id: 0" not in html

@@ -216,3 +216,12 @@ def test_without_node_the_site_boots_the_plain_way_and_says_so(monkeypatch: pyte
     with caplog.at_level(logging.INFO, logger="mkdocs.macros.runtime"):
         assert _start_snapshot(Settings(snapshot=False)) is None
     assert "snapshot is false" in caplog.text
+
+
+def test_ws_snapshot_0_builds_without_a_snapshot(monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
+    """The test-only switch (README › Tests) for builds whose Python never runs in a browser."""
+    monkeypatch.setenv("WS_SNAPSHOT", "0")
+    monkeypatch.setattr("macros.runtime.SnapshotJob.start", lambda plan: pytest.fail("a snapshot was started"))
+    with caplog.at_level(logging.INFO, logger="mkdocs.macros.runtime"):
+        assert _start_snapshot(Settings()) is None
+    assert "WS_SNAPSHOT=0" in caplog.text
