@@ -38,6 +38,7 @@ from .runtime import (
     precompress,
     precompress_site,
     pyodide_version,
+    snapshot_off,
     write_server_files,
 )
 
@@ -162,6 +163,9 @@ def define_env(env: Any) -> None:
 def _start_snapshot(settings: Settings) -> SnapshotJob | None:
     if not settings.snapshot:
         log.info("extra.worksheets.snapshot is false: the site boots Python the plain way")
+        return None
+    if snapshot_off():
+        log.info("WS_SNAPSHOT=0: no memory snapshot, the site boots Python the plain way")
         return None
     try:
         plan = plan_snapshot(engine_sources()[1])

@@ -18,6 +18,8 @@ lock file. The lock file is plain JSON and a wheel is a zip, so stdlib is enough
 
 Environment: ``WS_FAST_BUILD=1`` compresses files over 1 MB at gzip level 1 instead of
 6-9 (test builds: a few seconds less on an empty cache, about 10 % larger ``.gz``);
+``WS_SNAPSHOT=0`` makes no memory snapshot (test builds whose Python never runs in a
+browser; like ``extra.worksheets.snapshot: false``);
 ``WS_PYC_CACHE``, ``WS_SNAPSHOT_CACHE`` and ``WS_GZIP_CACHE`` move the caches.
 """
 
@@ -648,6 +650,11 @@ def install_runtime(site_dir: Path, runtime_path: str, wheel: EngineWheel, snaps
 #: Files at least this big are compressed once and kept in GZIP_CACHE by content, and are
 #: the ones WS_FAST_BUILD compresses at level 1.
 BIG_FILE_BYTES = 1 << 20
+
+
+def snapshot_off() -> bool:
+    """``WS_SNAPSHOT=0``: test builds whose Python never runs in a browser make no snapshot."""
+    return os.environ.get("WS_SNAPSHOT", "").strip() == "0"
 
 
 def fast_build() -> bool:

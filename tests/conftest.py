@@ -21,9 +21,8 @@ def site_root(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, 
     ``http://127.0.0.1:<port>/training/``."""
     port = free_port()
     root = tmp_path_factory.mktemp("served")
-    # WS_FAST_BUILD: files over 1 MB gzip at level 1 (README, Tests).
-    build_site(root / SUB_PATH.strip("/"), site_url=f"http://127.0.0.1:{port}{SUB_PATH}",
-               extra_env={"WS_FAST_BUILD": "1"})
+    # build_site sets WS_FAST_BUILD: files over 1 MB gzip at level 1 (README, Tests).
+    build_site(root / SUB_PATH.strip("/"), site_url=f"http://127.0.0.1:{port}{SUB_PATH}")
     yield root, port
 
 

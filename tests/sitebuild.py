@@ -26,8 +26,11 @@ def free_port() -> int:
 
 def build_site(dest: Path, site_url: str = "http://127.0.0.1:8000/", extra_env: dict[str, str] | None = None,
                config: Path | None = None) -> subprocess.CompletedProcess[str]:
-    """Run ``mkdocs build --strict`` into ``dest``; raises with the build log on failure."""
-    env = {**os.environ, "SITE_URL": site_url, "NO_MKDOCS_2_WARNING": "1", **(extra_env or {})}
+    """Run ``mkdocs build --strict`` into ``dest``; raises with the build log on failure.
+
+    Test builds set ``WS_FAST_BUILD=1`` (README › Tests: big files gzipped at level 1, so
+    every test build shares one cached copy of each)."""
+    env = {**os.environ, "SITE_URL": site_url, "NO_MKDOCS_2_WARNING": "1", "WS_FAST_BUILD": "1", **(extra_env or {})}
     cmd = [sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(dest)]
     if config is not None:
         cmd += ["-f", str(config)]

@@ -13,7 +13,6 @@ import json
 import shutil
 import struct
 import subprocess
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +22,7 @@ from playwright.sync_api import expect
 from bench.server import StaticHandler, serve
 from tests.sitebuild import REPO, free_port
 
-from .conftest import NO_PYTHON_SCRIPT, SUB_PATH, wait_ready
+from .conftest import AFTER_IDLE, NO_PYTHON_SCRIPT, SUB_PATH, wait_ready
 
 GOAL = "本季度末前，将团队的客户满意度（CSAT）从85%提升到92%。"
 CLIENT = "javascripts/worksheet/engine-client.js"
@@ -47,6 +46,7 @@ def check_a_goal(page: Any) -> None:
     expect(page.locator('[data-ws-criterion="time_bound"]')).to_have_attribute("data-met", "true")
 
 
+@pytest.mark.python_autostart
 def test_a_worksheet_boots_from_the_snapshot(page: Any, base_url: str) -> None:
     page.goto(base_url + "worksheets/smart/")
     wait_ready(page)
@@ -107,6 +107,7 @@ class DamagedSnapshot(StaticHandler):
         return io.BytesIO(self.body)
 
 
+@pytest.mark.python_autostart
 @pytest.mark.parametrize("kind, reason", [
     ("missing", "HTTP 404"),
     ("truncated", "size"),
@@ -130,10 +131,7 @@ def test_a_broken_snapshot_falls_back_to_the_plain_boot(page: Any, site_root: tu
 
 # ---- starting Python early -----------------------------------------------------------------------
 
-#: Resolves after the browser ran the idle callbacks queued before it (the early start's).
-AFTER_IDLE = "new Promise(r => requestIdleCallback(() => setTimeout(r, 0), {timeout: 10000}))"
-
-
+@pytest.mark.python_autostart
 def test_a_lecture_that_links_to_a_worksheet_starts_python_when_idle(page: Any, context: Any, base_url: str) -> None:
     seen = wasm_requests(context)
     page.goto(base_url + LECTURE)
@@ -154,6 +152,7 @@ Object.defineProperty(navigator, "connection", { configurable: true, value: { sa
 """
 
 
+@pytest.mark.python_autostart
 def test_save_data_keeps_python_off_on_course_pages_and_boots_plain(page: Any, context: Any, base_url: str) -> None:
     context.add_init_script(script=SAVE_DATA)
     seen = wasm_requests(context)
@@ -172,6 +171,7 @@ def test_save_data_keeps_python_off_on_course_pages_and_boots_plain(page: Any, c
 # ---- the test-only switch ------------------------------------------------------------------------
 
 
+@pytest.mark.python_autostart
 @pytest.mark.parametrize("how", ["query", "init script"])
 def test_python_never_switch_keeps_python_off_until_check(context: Any, base_url: str, how: str) -> None:
     if how == "init script":
@@ -192,14 +192,3 @@ def test_python_never_switch_keeps_python_off_until_check(context: Any, base_url
     page.click('[data-ws-action="check"]')
     expect(page.locator('[data-ws-criterion="time_bound"]')).to_have_attribute("data-met", "true", timeout=60_000)
     assert any(u.split("?")[0].endswith("pyodide.asm.wasm") for u in seen)
-
-
-def test_runtime_settings_are_rendered_once_as_json(site_root: tuple[Path, int]) -> None:
-    html = (site_root[0] / SUB_PATH.strip("/") / "worksheets" / "smart" / "index.html").read_text(encoding="utf-8")
-    assert html.count('id="ws-runtime"') == 1
-    start = html.index('<script type="application/json" id="ws-runtime">') + len('<script type="application/json" id="ws-runtime">')
-    runtime = json.loads(html[start:html.index("</script>", start)])
-    assert runtime["snapshot"].startswith("engine-snapshot-") and runtime["wheel"].endswith(".whl")
-    assert runtime["build_id"] and runtime["worker"].endswith("engine-worker.js")
-    # No protocol detail in the template: the early start takes the INIT message from engine-protocol.js.
-    assert '"init"' not in html and "id: 0" not in html

@@ -1,7 +1,7 @@
 """Each classroom activity is defined once (docs/_data/activities.yml) and rendered from
 that one source both in its lecture and in the trainer guide; the timetables add up.
 
-The site is built once (strict). For every activity, the text inside its
+The site is the shared strict build (tests/conftest.py). For every activity, the text inside its
 ``data-activity`` block on the lecture page and on the guide page must contain the
 goal, every step, the output and every debrief question from the data file. Lecture
 sources may not carry hand-written activity boxes any more.
@@ -10,10 +10,7 @@ sources may not carry hand-written activity boxes any more.
 from __future__ import annotations
 
 import copy
-import os
 import re
-import subprocess
-import sys
 import unicodedata
 from html.parser import HTMLParser
 from pathlib import Path
@@ -68,16 +65,6 @@ def blocks(html_file: Path, attr: str = "data-activity") -> dict[str, str]:
 
 def built(site: Path, doc_path: str) -> Path:
     return site / doc_path.removesuffix(".md") / "index.html"
-
-
-@pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("site")
-    env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
-    proc = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(out)],
-                          cwd=ROOT, env=env, capture_output=True, text=True, encoding="utf-8", timeout=600)
-    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
-    return out
 
 
 def expected_texts(act: dict) -> list[str]:

@@ -53,7 +53,7 @@ def copy(tmp_path_factory: pytest.TempPathFactory) -> Path:
     (root / "worksheet_engine" / "worksheets" / "zz_probe.py").write_text(MODULE, encoding="utf-8")
     (root / "docs" / "worksheets" / "zz-probe.md").write_text(PAGE, encoding="utf-8")
     env = {**os.environ, "PYTHONPATH": str(root), "NO_MKDOCS_2_WARNING": "1", "SITE_URL": "http://127.0.0.1:8000/",
-           "WS_FAST_BUILD": "1"}
+           "WS_FAST_BUILD": "1", "WS_SNAPSHOT": "0"}  # no browser runs this copy (README › Tests)
     proc = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(root / "site")],
                           cwd=root, env=env, capture_output=True, text=True)
     assert proc.returncode == 0, proc.stdout + proc.stderr

@@ -12,6 +12,7 @@ import logging
 import shutil
 import struct
 import subprocess
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -78,8 +79,10 @@ def shipped() -> tuple[object, Path]:
     return wheel, job.wait()
 
 
-@pytest.fixture(scope="module", params=["plain", "snapshot"])
-def pyodide_result(request: pytest.FixtureRequest, shipped: tuple, tmp_path_factory: pytest.TempPathFactory) -> dict:
+@pytest.fixture(scope="module")
+def pyodide_runs(shipped: tuple, tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, subprocess.Popen[str]]]:
+    """Both Node runs (plain + wheel, restored from the snapshot), started together: each is
+    a few seconds of one core, and they share nothing."""
     node = _node()
     wheel, snapshot = shipped
     tmp = tmp_path_factory.mktemp("pyodide")
@@ -89,12 +92,23 @@ def pyodide_result(request: pytest.FixtureRequest, shipped: tuple, tmp_path_fact
     script += f"QUESTIONS = {json.dumps(json.dumps(questions, ensure_ascii=False))}\n" + SCRIPT
     (tmp / "script.py").write_text(script, encoding="utf-8")
     cmd = [node, str(REPO / "tests" / "pyodide" / "run_engine.mjs"), str(tmp / wheel.file_name), str(tmp / "script.py")]
-    if request.param == "snapshot":
-        cmd.append(str(snapshot))
-    proc = subprocess.run(cmd, cwd=REPO, capture_output=True, text=True, timeout=300)
-    assert proc.returncode == 0, proc.stderr[-3000:]
-    assert f"BOOT:{request.param}" in proc.stdout.splitlines()
-    line = next(line for line in proc.stdout.splitlines() if line.startswith("RESULT:"))
+    runs = {mode: subprocess.Popen(cmd + ([str(snapshot)] if mode == "snapshot" else []), cwd=REPO, text=True,
+                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+            for mode in ("plain", "snapshot")}
+    yield runs
+    for proc in runs.values():
+        if proc.poll() is None:
+            proc.kill()
+            proc.communicate()
+
+
+@pytest.fixture(scope="module", params=["plain", "snapshot"])
+def pyodide_result(request: pytest.FixtureRequest, pyodide_runs: dict[str, subprocess.Popen[str]]) -> dict:
+    proc = pyodide_runs[request.param]
+    stdout, stderr = proc.communicate(timeout=300)
+    assert proc.returncode == 0, stderr[-3000:]
+    assert f"BOOT:{request.param}" in stdout.splitlines()
+    line = next(line for line in stdout.splitlines() if line.startswith("RESULT:"))
     return json.loads(line[len("RESULT:"):])
 
 
@@ -163,10 +177,11 @@ def test_snapshot_fits_the_fixed_heap_of_the_shipped_runtime(shipped: tuple) -> 
     assert data[-16:-8] == b"WSSNAP01"
 
 
-def _open(path: Path, heap: int, build_id: str) -> str | None:
-    proc = subprocess.run([_node(), str(SNAPSHOT_FILE_JS), "open", str(path), str(heap), build_id],
+def _open(heap: int, build_id: str, *paths: Path) -> list[str | None]:
+    """engine-protocol.js openSnapshot()'s refusal reason (None: accepted) for each file, in one Node run."""
+    proc = subprocess.run([_node(), str(SNAPSHOT_FILE_JS), "open", str(heap), build_id, *map(str, paths)],
                           capture_output=True, text=True, timeout=60, check=True)
-    return json.loads(proc.stdout)["reason"]
+    return [json.loads(line)["reason"] for line in proc.stdout.splitlines()]
 
 
 def test_worker_refuses_damaged_snapshot_files(shipped: tuple, tmp_path: Path) -> None:
@@ -175,7 +190,6 @@ def test_worker_refuses_damaged_snapshot_files(shipped: tuple, tmp_path: Path) -
     heap, build_id = wasm_initial_memory(PYODIDE_DIR / "pyodide.asm.wasm"), pyodide_build_id()
     assert heap and build_id
     data = snapshot.read_bytes()
-    assert _open(snapshot, heap, build_id) is None
     cases = {
         "truncated": data[: len(data) // 2],
         "garbled": data[:4_000_000] + bytes(b ^ 0x5A for b in data[4_000_000:4_004_096]) + data[4_004_096:],
@@ -184,9 +198,13 @@ def test_worker_refuses_damaged_snapshot_files(shipped: tuple, tmp_path: Path) -
     }
     for name, damaged in cases.items():
         (tmp_path / name).write_bytes(damaged)
-        assert _open(tmp_path / name, heap, build_id), name
-    assert _open(snapshot, heap, "0" * 64).startswith("build id")
-    assert _open(snapshot, heap + 65536, build_id).startswith("size")
+    reasons = _open(heap, build_id, snapshot, *(tmp_path / name for name in cases))
+    assert reasons[0] is None
+    assert all(reasons[1:]), dict(zip(cases, reasons[1:]))
+    [foreign] = _open(heap, "0" * 64, snapshot)
+    assert foreign.startswith("build id")
+    [bigger] = _open(heap + 65536, build_id, snapshot)
+    assert bigger.startswith("size")
 
 
 def test_snapshot_too_big_for_the_heap_is_a_clear_build_error(tmp_path: Path) -> None:
@@ -216,3 +234,12 @@ def test_without_node_the_site_boots_the_plain_way_and_says_so(monkeypatch: pyte
     with caplog.at_level(logging.INFO, logger="mkdocs.macros.runtime"):
         assert _start_snapshot(Settings(snapshot=False)) is None
     assert "snapshot is false" in caplog.text
+
+
+def test_ws_snapshot_0_builds_without_a_snapshot(monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
+    """The test-only switch (README › Tests) for builds whose Python never runs in a browser."""
+    monkeypatch.setenv("WS_SNAPSHOT", "0")
+    monkeypatch.setattr("macros.runtime.SnapshotJob.start", lambda plan: pytest.fail("a snapshot was started"))
+    with caplog.at_level(logging.INFO, logger="mkdocs.macros.runtime"):
+        assert _start_snapshot(Settings()) is None
+    assert "WS_SNAPSHOT=0" in caplog.text
