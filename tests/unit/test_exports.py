@@ -24,6 +24,8 @@ import datetime as dt
 import io
 import json
 import re
+import shutil
+import subprocess
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -38,7 +40,8 @@ from worksheet_engine.model import Field, Worksheet
 from worksheet_engine.tools import class_report, cli
 from worksheet_engine.worksheets import WORKSHEETS
 
-HOSTILE_FILE = Path(__file__).resolve().parents[1] / "fixtures" / "hostile.json"
+REPO = Path(__file__).resolve().parents[2]
+HOSTILE_FILE = REPO / "tests" / "fixtures" / "hostile.json"
 HOSTILE: list[tuple[str, str]] = [(p["id"], p["text"] * p.get("repeat", 1))
                                   for p in json.loads(HOSTILE_FILE.read_text("utf-8"))["payloads"]]
 IDS = [i for i, _ in HOSTILE]
@@ -335,3 +338,29 @@ def test_interview_calendar_stays_valid_with_hostile_text(text: str) -> None:
     assert all(not line.startswith(("ATTENDEE", "ORGANIZER", "URL", "ATTACH")) for line in ics_rules.unfold(ics))
     assert ics.encode("utf-8")
     assert not re.search(r'[\\/:*?"<>|\x00-\x1f]', result["ics_filename"]), result["ics_filename"]
+
+
+# ---- the browser's stand-in when the engine cannot answer -------------------------------------------
+
+_STAND_IN = """
+import { entryMarkdown } from "./docs/javascripts/worksheet/transfer.js";
+import { readFileSync } from "node:fs";
+const { defs, entries } = JSON.parse(readFileSync(0, "utf8"));
+process.stdout.write(JSON.stringify(entries.map(([slug, env]) => entryMarkdown(defs[slug], env, env.name.slice(0, 40)))));
+"""
+
+
+@pytest.mark.skipif(shutil.which("node") is None, reason="node is not installed (it is in CI)")
+def test_the_browsers_stand_in_markdown_keeps_hostile_text_inert() -> None:
+    """transfer.entryMarkdown (the download while the engine cannot answer) is a plain
+    transport: the same payloads, in every field and in the name, render to no markup."""
+    defs = api.worksheet_info()
+    entries = [(slug, {"name": text[:120], "data": _entry(ws, text, everywhere=n % 2 == 0)})
+               for slug, ws in WORKSHEETS.items() for n, text in enumerate(TEXTS) if (n + len(slug)) % 3 == 0]
+    proc = subprocess.run([shutil.which("node"), "--input-type=module", "-e", _STAND_IN], cwd=REPO,
+                          input=json.dumps({"defs": defs, "entries": entries}), capture_output=True, text=True,
+                          timeout=120)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    for (slug, env), md in zip(entries, json.loads(proc.stdout), strict=True):
+        assert md.startswith("# ") and md.count("\n# ") == 0, slug
+        assert markup_problems(md, long_blocks=False) == [], (slug, env["name"][:40])

@@ -252,11 +252,15 @@ export function localToday() {
  * Check one entry in Python.
  * @param {string} slug
  * @param {object} data
+ * @param {{name: string, saved: string}} [entry] for a download: the result then also
+ *   holds `document_md`, the entry's Markdown file written (and escaped) by the engine
  * @returns {Promise<object>} the engine's result dict
  */
-export async function evaluate(slug, data) {
+export async function evaluate(slug, data, entry) {
   await start();
-  return request(OP.EVALUATE, { slug, data_json: JSON.stringify(data), today: localToday() });
+  const payload = { slug, data_json: JSON.stringify(data), today: localToday() };
+  if (entry) payload.entry_json = JSON.stringify(entry);
+  return request(OP.EVALUATE, payload);
 }
 
 // ---- starting Python before the reader needs it -----------------------------------------

@@ -5,7 +5,9 @@
 //    start script in <head> and engine-client.js both read them with readRuntime().
 // 2. Messages between the page and the worker (engine-client.js <-> engine-worker.js):
 //      page -> worker  {id, op: OP.INIT, payload: BootOptions}          (id is always INIT_ID)
-//                      {id, op: OP.EVALUATE, payload: {slug, data_json, today}}
+//                      {id, op: OP.EVALUATE, payload: {slug, data_json, today, entry_json?}}
+//                                         entry_json ({name, saved}): a download; the result
+//                                         then holds document_md (api.evaluate_json)
 //      worker -> page  {type: MSG.PROGRESS, value, text}                 while booting
 //                      {type: MSG.WARMED, at}    the background warm-up after "ready" is over
 //                      {id, result}       INIT answered

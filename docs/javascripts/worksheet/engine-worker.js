@@ -216,12 +216,12 @@ function withEngineFiles(pyodide, evaluateJson, wheelURL) {
     pyodide.unpackArchive(await response.arrayBuffer(), "wheel", { extractDir: site });
     pyodide.runPython("import importlib\nimportlib.invalidate_caches()");
   };
-  return async (slug, json, today) => {
-    const out = evaluateJson(slug, json, today);
+  return async (slug, json, today, entry = null) => {
+    const out = evaluateJson(slug, json, today, entry);
     if (unpacked || !out.startsWith('{"error": {"code": "internal"')) return out;
     unpacked = unpack().catch(() => {});
     await unpacked;
-    return evaluateJson(slug, json, today);
+    return evaluateJson(slug, json, today, entry);
   };
 }
 
@@ -288,7 +288,7 @@ self.onmessage = async (event) => {
       // The result stays a JSON string: the page parses it (structured-cloning the
       // parsed object would cost more than parsing it once on the other side).
       const t0 = performance.now();
-      const json = await evaluate(payload.slug, payload.data_json, payload.today ?? null);
+      const json = await evaluate(payload.slug, payload.data_json, payload.today ?? null, payload.entry_json ?? null);
       self.postMessage({ id, json, ms: performance.now() - t0 });
     } else {
       throw fault("bad_op", `unknown op ${op}`);
