@@ -64,7 +64,7 @@ def evaluate(slug: str, data: Any, today: _dt.date | str | None = None) -> dict[
     """
     ws = get(slug)
     values, issues = coerce(ws, data)
-    issues += presence_issues(ws, values)
+    issues += presence_issues(ws, values, issues)
     ctx = Context(today=parse_date(today) if today else None, issues=tuple(issues))
     result = dict(ws.evaluate(values, ctx))
     all_issues = [i.to_dict() for i in issues] + list(result.get("issues", []))
