@@ -25,6 +25,10 @@ interview preparation: open actions carried over, goals copied across agents). T
 workspace page itself is drawn from :func:`workspace_summary`. The browser's worker calls
 everything that is not ``evaluate`` through :func:`call_json`.
 
+``entry_markdown`` (and ``evaluate_json`` given the entry's name) writes the Markdown file a
+reader downloads: the name, the worksheet, the report or the answers, all user text escaped
+here (the browser adds no Markdown of its own).
+
 The worksheets are those of :data:`worksheet_engine.worksheets.WORKSHEETS`.
 
 Example::
@@ -48,12 +52,12 @@ from .checks.questions import classify_question
 from .checks.workspace import summarize as _summarize_workspace
 from .errors import EntryFormatError, WorksheetError
 from .lang.values import parse_date
-from .markdown import to_html
+from .markdown import entry_document, to_html
 from .model import Context, coerce, completion, presence_issues
 from .worksheets import WORKSHEETS, get
 
-__all__ = ["evaluate", "evaluate_json", "worksheet_info", "check_goal", "classify_question", "check_feedback", "Context",
-           "workspace_summary", "call_json"]
+__all__ = ["evaluate", "evaluate_json", "entry_markdown", "worksheet_info", "check_goal", "classify_question", "check_feedback",
+           "Context", "workspace_summary", "call_json"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,7 +87,7 @@ def evaluate(slug: str, data: Any, today: _dt.date | str | None = None,
     """
     ws = get(slug)
     values, issues = coerce(ws, data)
-    issues += presence_issues(ws, values)
+    issues += presence_issues(ws, values, issues)
     workspace = context.get("workspace") if isinstance(context, Mapping) else None
     ctx = _ReaderContext(today=parse_date(today) if today else None, issues=tuple(issues),
                          workspace=workspace if isinstance(workspace, Mapping) else None)
@@ -104,6 +108,21 @@ def evaluate(slug: str, data: Any, today: _dt.date | str | None = None,
     return result
 
 
+def entry_markdown(slug: str, data: Any, name: str = "", saved: str = "",
+                   today: _dt.date | str | None = None) -> str:
+    """The downloadable Markdown of one entry (see :func:`worksheet_engine.markdown.entry_document`).
+
+    Args:
+        slug, data, today: as for :func:`evaluate`.
+        name: the entry's name (the document's title).
+        saved: when it was saved, as the reader reads it (e.g. ``2026-11-24 09:30``).
+    """
+    ws = get(slug)
+    result = evaluate(slug, data, today)
+    return entry_document(ws, data if isinstance(data, Mapping) else {}, str(result.get("report_md") or ""),
+                          name, saved)
+
+
 def worksheet_info(slug: str | None = None) -> dict[str, Any]:
     """The definition(s) the form is rendered from."""
     if slug is not None:
@@ -111,15 +130,21 @@ def worksheet_info(slug: str | None = None) -> dict[str, Any]:
     return {s: ws.to_info_dict() for s, ws in WORKSHEETS.items()}
 
 
-def evaluate_json(slug: str, payload_json: str, today: str | None = None, context_json: str | None = None) -> str:
+def evaluate_json(slug: str, payload_json: str, today: str | None = None, context_json: str | None = None,
+                  entry_json: str | None = None) -> str:
     """Browser entry point: JSON in, JSON out; faults come back as ``{"error": …}``.
-    ``context_json`` (optional) is the ``context`` of :func:`evaluate` as JSON."""
+
+    ``context_json`` (optional) is the ``context`` of :func:`evaluate` as JSON.
+    ``entry_json`` (``{"name": …, "saved": …}``, for a download) adds ``document_md``, the
+    entry's Markdown file (:func:`entry_markdown`), to the result.
+    """
     try:
         try:
             data = json.loads(payload_json)
+            entry = json.loads(entry_json) if entry_json else None
         except (TypeError, ValueError) as exc:
             raise EntryFormatError("条目不是有效的 JSON。") from exc
-        if not isinstance(data, Mapping):
+        if not isinstance(data, Mapping) or not isinstance(entry, (Mapping, type(None))):
             raise EntryFormatError("条目应是一个 JSON 对象。")
         context = None
         if context_json:
@@ -127,8 +152,11 @@ def evaluate_json(slug: str, payload_json: str, today: str | None = None, contex
                 context = json.loads(context_json)
             except (TypeError, ValueError):
                 context = None  # a context is extra knowledge: without it the entry still checks
-        return json.dumps(evaluate(slug, data, today, context if isinstance(context, Mapping) else None),
-                          ensure_ascii=False)
+        result = evaluate(slug, data, today, context if isinstance(context, Mapping) else None)
+        if entry is not None:
+            result["document_md"] = entry_document(get(slug), data, str(result.get("report_md") or ""),
+                                                   entry.get("name") or "", entry.get("saved") or "")
+        return json.dumps(result, ensure_ascii=False)
     except WorksheetError as exc:
         return json.dumps({"error": {"code": exc.code, "message": str(exc)}}, ensure_ascii=False)
     except Exception as exc:  # noqa: BLE001 - the reader must never see a traceback

@@ -14,18 +14,20 @@ Example::
     >>> ws = Worksheet("demo", 1, "示例", "", "lectures/00-intro.md", (Section("s", "节", (
     ...     Field("n", "人数", kind="number", minimum=0, required=True),)),), evaluate=lambda v, ctx: {})
     >>> values, issues = coerce(ws, {"n": "-5"})
-    >>> [(i.code, i.message) for i in issues + presence_issues(ws, values)]
-    [('out_of_range', '“人数”应不小于 0，现在是 -5。'), ('required', '请填写“人数”。')]
+    >>> [(i.code, i.message) for i in issues + presence_issues(ws, values, issues)]
+    [('out_of_range', '“人数”应不小于 0，现在是 -5。')]
+    >>> [(i.code, i.message) for i in presence_issues(ws, coerce(ws, {})[0])]
+    [('required', '请填写“人数”。')]
 """
 
 from __future__ import annotations
 
 import datetime as _dt
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from .lang.values import DATE_HINT, parse_date, parse_number
+from .lang.values import DATE_FORMATS, NUMBER_HINT, parse_date, parse_number
 
 #: Input kinds the form renderer knows how to draw. ``choice`` is a radio group and
 #: ``multichoice`` a group of checkboxes (its value is a list of option values).
@@ -245,8 +247,9 @@ def _coerce_scalar(f: Field, raw: Any, issues: list[Issue], path: str) -> Any:
             return None
         num = None if isinstance(raw, (dict, list, tuple)) else parse_number(raw)
         if num is None:
-            issues.append(Issue("not_a_number", f"“{f.label}”应填一个数字，如 85 或 92.5。", field=path,
-                                severity="error"))
+            typed = f"，现在是“{str(raw).strip()[:20]}”" if isinstance(raw, (str, int, float)) else ""
+            issues.append(Issue("not_a_number", f"“{f.label}”不是有效的数字{typed}。", field=path, severity="error",
+                                suggestion=f"只写一个数字，{NUMBER_HINT}（小数点也可以写成逗号）。"))
             return None
         if (f.minimum is not None and num < f.minimum) or (f.maximum is not None and num > f.maximum):
             issues.append(Issue("out_of_range", f"“{f.label}”{_range_text(f)}，现在是 {num:g}。", field=path,
@@ -272,7 +275,7 @@ def _coerce_scalar(f: Field, raw: Any, issues: list[Issue], path: str) -> Any:
         day = parse_date(text)
         if day is None:
             issues.append(Issue("bad_date", f"“{f.label}”不是有效的日期：“{text.strip()[:20]}”。",
-                                field=path, severity="error", suggestion=f"按年-月-日填写，{DATE_HINT}。"))
+                                field=path, severity="error", suggestion=f"按年-月-日填写，如 {DATE_FORMATS}。"))
             return text
         return day.isoformat()
     if f.kind in ("select", "choice") and text and text not in {v for v, _ in f.options}:
@@ -348,9 +351,13 @@ def _missing_issue(f: Field, path: str, count: int = 0, row: int = 0) -> Issue:
     return Issue(code, message, field=path, severity=spec.severity, suggestion=spec.suggestion)
 
 
-def presence_issues(ws: Worksheet, values: Mapping[str, Any]) -> list[Issue]:
+def presence_issues(ws: Worksheet, values: Mapping[str, Any], reported: Iterable[Issue] = ()) -> list[Issue]:
     """What the definition declares about presence: required fields, lists with fewer than
     ``min_items`` rows, and required cells of the rows a reader started.
+
+    ``reported``: the issues :func:`coerce` found. A field that holds something invalid
+    (``not_a_number``, ``bad_date``, ``not_an_option`` …, any error) was filled in: it is
+    reported as invalid, never also as missing.
 
     A list row counts once its first cell (the row's main text) is filled; the other
     required cells are checked on every row that has anything in it. On an entry with
@@ -360,6 +367,7 @@ def presence_issues(ws: Worksheet, values: Mapping[str, Any]) -> list[Issue]:
     :class:`Missing`.
     """
     issues: list[Issue] = []
+    invalid = {i.field for i in reported if i.severity == "error" and i.field}
     # On a blank entry, lists that are only advised to have more rows (a warning, not an
     # error) wait until the reader has started.
     blank = all(_empty(values.get(f.name)) for f in ws.fields)
@@ -373,9 +381,10 @@ def presence_issues(ws: Worksheet, values: Mapping[str, Any]) -> list[Issue]:
                 issues.append(_missing_issue(f, f.name, counted))
             for i, row in enumerate(rows):
                 for sub in f.item_fields:
-                    if sub.required and _empty(row.get(sub.name)):
-                        issues.append(_missing_issue(sub, f"{f.name}.{i}.{sub.name}", row=i + 1))
-        elif f.required and _empty(value):
+                    path = f"{f.name}.{i}.{sub.name}"
+                    if sub.required and _empty(row.get(sub.name)) and path not in invalid:
+                        issues.append(_missing_issue(sub, path, row=i + 1))
+        elif f.required and _empty(value) and f.name not in invalid:
             issues.append(_missing_issue(f, f.name))
     return issues
 

@@ -1,11 +1,14 @@
 """Script-injection payloads typed into fields, list rows and entry names, or carried
 inside an imported backup, are shown as text and never run: no dialog, no injected
 element or event handler, window.__xss stays undefined. The payloads are shared with
-the Python and node tests (tests/fixtures/backups/xss_strings.json)."""
+the Python and node tests (tests/fixtures/backups/xss_strings.json; the last test runs
+the whole shared list, tests/fixtures/hostile.json, through the print view and the
+downloaded Markdown, checked as tests/unit/test_exports.py checks every export)."""
 
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -13,7 +16,9 @@ from playwright.sync_api import expect
 
 from worksheet_engine.worksheets import WORKSHEETS
 
+from tests.sitebuild import REPO
 from tests.support.pages import FIXTURES, dialog_name, expect_notice, open_tools, open_ws, stored, wait_saved
+from tests.unit.test_exports import markup_problems
 
 from .conftest import wait_ready
 
@@ -217,3 +222,67 @@ def test_a_hostile_result_is_shown_as_text_and_its_svg_is_rebuilt_from_the_allow
         # Links: only the one inside the site, resolved under the site's sub-path.
         hrefs = panel.locator("[data-ws-links] a").evaluate_all("as => as.map((a) => a.href)")
         assert hrefs == [f"{base_url}lectures/05-communication/#x"]
+
+
+# ---- the shared hostile list through the print view and the downloaded Markdown ----------------
+
+HOSTILE = [p["text"] * p.get("repeat", 1)
+           for p in json.loads((REPO / "tests" / "fixtures" / "hostile.json").read_text(encoding="utf-8"))["payloads"]]
+
+
+def _hostile_backup() -> bytes:
+    short = [t for t in HOSTILE if len(t) < 500]
+    data = {f.name: "\n".join(short[i::len(WORKSHEETS["smart"].fields)])
+            for i, f in enumerate(WORKSHEETS["smart"].fields)}
+    data["goal_text"] = "本季度末前，将二组的一次解决率从 72% 提升到 78%。\n" + "\n".join(short)
+    entry = {"format": "worksheet-entry", "schema_version": 1, "worksheet": "smart", "worksheet_version": 1,
+             "id": "lx3kq0hostile", "name": "[点我](javascript:alert(1)) <img src=x onerror=alert(1)> www.evil.com",
+             "created_at": "2026-11-20T08:00:00.000Z", "saved_at": "2026-11-20T08:00:00.000Z", "rev": 1, "data": data}
+    return json.dumps({"format": "worksheet-backup", "schema_version": 1, "site": "x",
+                       "exported_at": "2026-11-21T08:00:00.000Z", "entries": [entry]}).encode("utf-8")
+
+
+def _download_markdown(page: Any) -> str:
+    with page.expect_download() as info:
+        page.click('[data-ws-action="export-markdown"]')
+    assert info.value.suggested_filename.endswith(".md")
+    return Path(info.value.path()).read_text(encoding="utf-8")
+
+
+def test_hostile_list_through_the_print_view_and_both_markdown_downloads(page_without_python: Any, base_url: str) -> None:
+    """tests/fixtures/hostile.json in an imported entry: the print view shows it as text,
+    and the downloaded Markdown has no live HTML or link, both the stand-in written while
+    the engine is not running and the engine's own document."""
+    page = page_without_python
+    dialogs: list[str] = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    page.add_init_script("window.print = () => {};")
+    open_ws(page, base_url)
+    page.set_input_files('[data-ws-action="import"]', files=[{"name": "b.json", "mimeType": "application/json",
+                                                               "buffer": _hostile_backup()}])
+    page.click("[data-ws-dialog-ok]")
+    expect_notice(page, "imported")
+    page.select_option("[data-ws-entry-select]", value="lx3kq0hostile")
+    open_tools(page)
+
+    # The engine has not started (this page starts it on the first 检查): the stand-in.
+    stand_in = _download_markdown(page)
+    expect_notice(page, "markdown-without-report")
+    assert stand_in.startswith("# &#91;点我&#93;") and markup_problems(stand_in, long_blocks=False) == []
+
+    # Print view without a report: the answers, as text.
+    page.click('[data-ws-action="print"]')
+    page.emulate_media(media="print")
+    expect(page.locator("[data-ws-print-answers]")).to_contain_text("=HYPERLINK(")
+    assert_clean(page, dialogs, "print view, answers")
+    page.emulate_media(media="screen")
+
+    # With the engine: its document, and the print view with its report.
+    check_now(page)
+    document = _download_markdown(page)
+    assert document.startswith("# \\[点我\\](javascript\\:alert(1)) &lt;img src=x onerror=alert(1)&gt; www\\.evil\\.com\n")
+    assert "## SMART 目标检查" in document and markup_problems(document, long_blocks=False) == []
+    page.click('[data-ws-action="print"]')
+    page.emulate_media(media="print")
+    expect(page.locator("[data-ws-report]").first).to_contain_text("[点我](javascript:alert(1))")
+    assert_clean(page, dialogs, "print view, report")

@@ -14,7 +14,7 @@ import {
   upgradeEnvelope, validateEnvelope,
 } from "../../docs/javascripts/worksheet/envelope.js";
 import { IMPORT_SUFFIX, applyImport, canonical, merge3, planImport, sameData } from "../../docs/javascripts/worksheet/sync.js";
-import { entryMarkdown, fileName, mdText } from "../../docs/javascripts/worksheet/transfer.js";
+import { entryMarkdown, fileName, inert } from "../../docs/javascripts/worksheet/transfer.js";
 import { completionOf } from "../../docs/javascripts/worksheet/entries-ui.js";
 
 const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), "..", "fixtures", "backups");
@@ -276,7 +276,7 @@ test("file names: site name and date kept, unsafe characters replaced", () => {
   assert.ok(fileName("x".repeat(500)).length <= 150);
 });
 
-test("entryMarkdown escapes markup and keeps every answer", () => {
+test("entryMarkdown (the stand-in without the engine) keeps every answer and no markup", () => {
   const def = {
     title: "SWOT 自我扫描",
     sections: [
@@ -284,19 +284,27 @@ test("entryMarkdown escapes markup and keeps every answer", () => {
       { title: "优势", fields: [{ name: "strengths", label: "S 优势", kind: "list", item_fields: [{ name: "text", label: "优势" }, { name: "importance", label: "重要性" }] }] },
     ],
   };
-  const md = entryMarkdown(def, { ...ENV(), name: "<b>王五</b>", data: { context: "第一行\n第二行", strengths: [{ text: "<script>alert(1)</script>", importance: 4 }] } });
-  assert.match(md, /^# \\<b\\>王五\\<\/b\\>/);
+  const md = entryMarkdown(def, { ...ENV(), name: "<b>王五</b>", data: { context: "第一行\n第二行", strengths: [{ text: "<script>alert(1)</script>", importance: 4 }] } }, "2026-11-24 09:30");
+  assert.match(md, /^# &#60;b&#62;王五&#60;&#47;b&#62;\n/);
+  assert.match(md, /保存于 2026&#45;11&#45;24 09&#58;30/);
   assert.match(md, /第一行  \n第二行/);
-  assert.match(md, /1\. 优势：\\<script\\>alert\\\(1\\\)\\<\/script\\>；重要性：4/);
-  assert.doesNotMatch(md, /<script>/);
+  assert.match(md, /1\. 优势：&#60;script&#62;alert&#40;1&#41;&#60;&#47;script&#62;；重要性：4/);
+  assert.doesNotMatch(md, /<script>|<b>/);
 });
 
-test("mdText: one escaper for every Markdown special, links and images neutralised", () => {
-  assert.equal(mdText("[点我](javascript:alert(1))"), "\\[点我\\]\\(javascript:alert\\(1\\)\\)");
-  assert.equal(mdText("![x](http://evil/x.png)"), "\\!\\[x\\]\\(http://evil/x.png\\)");
-  for (const c of "\\`*_{}[]()<>#|!~&") assert.equal(mdText(`a${c}b`), `a\\${c}b`, c);
-  assert.equal(mdText("普通文字 123"), "普通文字 123");
-  assert.equal(mdText(null), "");
+test("inert: no ASCII punctuation survives, so no viewer sees syntax; the text reads the same", () => {
+  const hostile = JSON.parse(readFileSync(new URL("../fixtures/hostile.json", import.meta.url), "utf8")).payloads;
+  for (const { text } of hostile) {
+    const out = inert(text);
+    assert.doesNotMatch(out.replace(/&#\d+;/g, ""), /[!-/:-@[-`{-~]/, text.slice(0, 40));
+    assert.doesNotMatch(out, /\n\s*\n/); // one paragraph
+    const shown = out.replace(/  \n/g, "\n").replace(/&#(\d+);/g, (_, n) => String.fromCharCode(Number(n)));
+    const squeeze = (t) => t.replace(/[\s\u0085]+/g, "");
+    assert.equal(squeeze(shown), squeeze(String(text).replace(/[\u0000-\u0008\u000e-\u001f\u007f]/g, "")));
+  }
+  assert.equal(inert("[点我](javascript:alert(1))"), "&#91;点我&#93;&#40;javascript&#58;alert&#40;1&#41;&#41;");
+  assert.equal(inert("普通文字 123"), "普通文字 123");
+  assert.equal(inert(null), "");
 });
 
 test("entryMarkdown shows choices by their labels", () => {

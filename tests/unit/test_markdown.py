@@ -12,7 +12,10 @@ import pytest
 
 from worksheet_engine.markdown import md_escape, md_table, to_html
 
-PAYLOADS = json.loads((Path(__file__).parents[1] / "fixtures" / "backups" / "xss_strings.json").read_text("utf-8"))
+# The shared hostile list (tests/fixtures/hostile.json); tests/unit/test_exports.py runs it
+# through every export.
+PAYLOADS = [p["text"] * p.get("repeat", 1)
+            for p in json.loads((Path(__file__).parents[1] / "fixtures" / "hostile.json").read_text("utf-8"))["payloads"]]
 EXTRA = ["![远程图片](http://evil.example/a.png)", "[点我](javascript:alert(1))", "<http://evil.example>",
          "www.evil.example", "**加粗** _斜体_ `代码`", "# 标题", "- 列表", "1. 列表", "a | b | c", "> 引用"]
 ALLOWED = {"p", "table", "thead", "tbody", "tr", "th", "td", "ul", "ol", "li", "br"}

@@ -423,11 +423,21 @@ def render_markdown(rep: ClassReport, generated: str = "") -> str:
     return "\n".join(out).rstrip() + "\n"
 
 
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
+#: Excel holds at most 32,767 characters in a cell; a longer text is cut here, saying so.
+CSV_CELL_CHARS = 32_000
+
+
 def _safe(value: Any) -> Any:
-    """A cell a spreadsheet will not run as a formula (text starting with = + - @)."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
+    """A cell a spreadsheet will not run as a formula (text starting with = + - @, a tab or a
+    line break gets a leading apostrophe), that can be written as UTF-8 (a lone surrogate
+    becomes U+FFFD) and that fits in a spreadsheet cell."""
+    if not isinstance(value, str):
+        return value
+    value = _SURROGATE.sub("\ufffd", value)
+    if len(value) > CSV_CELL_CHARS:
+        value = value[:CSV_CELL_CHARS] + f"…（已截断，原文共 {len(value)} 字）"
+    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r", "\n") else value
 
 
 def _csv(rows: Iterable[Sequence[Any]]) -> str:

@@ -373,7 +373,7 @@ export class WorksheetController {
     this.say("exported-all", `已导出 ${entries.length} 个条目。请把文件保存在安全的地方。`);
   }
 
-  /** The engine's report for the current entry, when the engine can give one now. */
+  /** The engine's report for the current entry, when the engine can give one now (print). */
   async currentReport() {
     this.flush();
     if (this.lastResult && !this.dirty) return this.lastResult;
@@ -382,14 +382,22 @@ export class WorksheetController {
     return this.lastResult;
   }
 
+  /** The Markdown file of the current entry: written by the engine (all escaping is
+   * Python's); when the engine cannot answer now, transfer.entryMarkdown's plain stand-in. */
   async exportMarkdown() {
     this.flush();
-    const env = this.env || { name: this.def.title, saved_at: new Date().toISOString(), data: this.fields.read() };
-    const result = await this.currentReport();
-    let md;
-    if (result && result.report_md) md = transfer.reportMarkdown(env.name, result.report_md);
-    else {
-      md = transfer.entryMarkdown(this.def, env);
+    const env = this.env || { name: this.def.title, data: this.fields.read() };
+    const saved = this.env ? timeText(this.env.saved_at) : "";
+    let md = null;
+    if (engine.getStatus().state === "ready") {
+      try {
+        md = (await engine.evaluate(this.slug, env.data, null, { name: env.name, saved })).document_md || null;
+      } catch {
+        md = null;
+      }
+    }
+    if (!md) {
+      md = transfer.entryMarkdown(this.def, env, saved);
       this.say("markdown-without-report", "检查引擎还没有就绪，下载的是填写内容（不含检查结果）。");
     }
     transfer.download(`${transfer.fileName(transfer.siteName(), this.def.title, env.name, engine.localToday())}.md`, md, "text/markdown");

@@ -4,6 +4,7 @@
 
 import { LIMITS, clip } from "./envelope.js";
 import { el } from "./dom.js";
+import { noteClipping } from "./form.js";
 
 export class Dialog {
   /**
@@ -22,6 +23,7 @@ export class Dialog {
       cancel: node.querySelector("[data-ws-dialog-cancel]"),
     };
     this.parts.cancel.addEventListener("click", () => node.close("cancel"));
+    noteClipping(node); // a name cut to its 120 characters says so
     node.addEventListener("close", () => {
       if (node.open) return; // a late event from an earlier closing; the dialog is showing again
       const done = this.done;

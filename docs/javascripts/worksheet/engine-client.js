@@ -260,11 +260,15 @@ export function localToday() {
  * @param {object} data
  * @param {object|null} [context] what the page knows beyond the entry (api.evaluate's
  *   `context`, e.g. {workspace: …} from people.js)
+ * @param {{name: string, saved: string}|null} [entry] for a download: the result then also
+ *   holds `document_md`, the entry's Markdown file written (and escaped) by the engine
  * @returns {Promise<object>} the engine's result dict
  */
-export async function evaluate(slug, data, context = null) {
+export async function evaluate(slug, data, context = null, entry = null) {
   await start();
-  return request(OP.EVALUATE, { slug, data_json: JSON.stringify(data), today: localToday(), context_json: context ? JSON.stringify(context) : null });
+  const payload = { slug, data_json: JSON.stringify(data), today: localToday(), context_json: context ? JSON.stringify(context) : null };
+  if (entry) payload.entry_json = JSON.stringify(entry);
+  return request(OP.EVALUATE, payload);
 }
 
 /**

@@ -5,9 +5,11 @@
 //    start script in <head> and engine-client.js both read them with readRuntime().
 // 2. Messages between the page and the worker (engine-client.js <-> engine-worker.js):
 //      page -> worker  {id, op: OP.INIT, payload: BootOptions}          (id is always INIT_ID)
-//                      {id, op: OP.EVALUATE, payload: {slug, data_json, today, context_json?}}
+//                      {id, op: OP.EVALUATE, payload: {slug, data_json, today, context_json?, entry_json?}}
 //                      {id, op: OP.CALL, payload: {name, payload_json, today}}   api.call_json
 //                                         (e.g. name "workspace_summary")
+//                                         entry_json ({name, saved}): a download; the result
+//                                         then holds document_md (api.evaluate_json)
 //      worker -> page  {type: MSG.PROGRESS, value, text}                 while booting
 //                      {type: MSG.WARMED, at}    the background warm-up after "ready" is over
 //                      {id, result}       INIT answered

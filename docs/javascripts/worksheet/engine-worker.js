@@ -294,7 +294,7 @@ self.onmessage = async (event) => {
       // The result stays a JSON string: the page parses it (structured-cloning the
       // parsed object would cost more than parsing it once on the other side).
       const t0 = performance.now();
-      const json = await engine.evaluate(payload.slug, payload.data_json, payload.today ?? null, payload.context_json ?? null);
+      const json = await engine.evaluate(payload.slug, payload.data_json, payload.today ?? null, payload.context_json ?? null, payload.entry_json ?? null);
       self.postMessage({ id, json, ms: performance.now() - t0 });
     } else if (op === OP.CALL) {
       if (!ready) throw fault("not_started", "引擎尚未启动");

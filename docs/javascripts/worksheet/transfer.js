@@ -1,8 +1,9 @@
 // Getting work out of and into the browser: JSON backups (export one / all, import
 // with a dry run), the Markdown download and the print view. The format rules live in
-// envelope.js, the import plan in sync.js. Nothing leaves the browser unless the
-// reader saves a downloaded file. No DOM access at import time, so the pure parts
-// (file names, Markdown) are tested by `node --test`.
+// envelope.js, the import plan in sync.js, the downloaded Markdown in the engine
+// (api.entry_markdown). Nothing leaves the browser unless the reader saves a downloaded
+// file. No DOM access at import time, so the pure parts (file names, the stand-in
+// Markdown) are tested by `node --test`.
 
 import { EnvelopeError, LIMITS, clip, makeBackup as buildBackup, parseBackup } from "./envelope.js";
 import { applyImport, planImport } from "./sync.js";
@@ -179,21 +180,28 @@ export async function importBackup({ file, slug, titles, store, ask, say, reload
 }
 
 // ---- Markdown ----------------------------------------------------------------------------
-
-const MD_SPECIAL = /[\\`*_{}[\]()<>#|!~&]/g;
+//
+// The Markdown a reader downloads is written by the engine (api.entry_markdown, through
+// engine.evaluate(..., {name, saved}) → result.document_md), with Python's one escaper.
+// entryMarkdown below is only the stand-in for when the engine cannot answer (still
+// starting, failed to start, a worksheet it does not know): a plain transport that
+// knows no Markdown rule, so there is no second escaper to keep in step.
 
 /**
- * The one Markdown escaper of the browser: the reader's text stays text. Escapes
- * emphasis, code, tables, headings and HTML, and neutralises links and images
- * (`[`, `]`, `(`, `)`, `!`, `<`, `>` are all escaped).
+ * Text that no Markdown viewer reads as syntax: every ASCII punctuation character (all
+ * that Markdown, HTML, autolinks and linkifiers are made of) becomes a numeric character
+ * reference such as `&#60;`, which viewers show as the character itself and never as
+ * markup; letters, digits, spaces and Chinese stay as typed. Line breaks become hard
+ * breaks (blank lines dropped), so the text stays inside its paragraph.
  */
-export const mdText = (s) => String(s ?? "").replace(MD_SPECIAL, (c) => `\\${c}`);
-
-/** mdText for one line (a heading): line breaks become spaces. */
-const mdLine = (s) => mdText(String(s ?? "").replace(/\s*[\r\n\u2028\u2029]+\s*/g, " "));
-
-/** The engine's report under the entry's name, as a Markdown document. */
-export const reportMarkdown = (name, reportMd) => `# ${mdLine(name)}\n\n${reportMd}\n`;
+export function inert(text) {
+  return String(text ?? "")
+    .replace(/[\u0000-\u0008\u000e-\u001f\u007f]/g, "")
+    .split(/\r\n|[\r\n\u2028\u2029\u0085\u000b\u000c]/)
+    .map((line) => line.replace(/[\t ]+/g, " ").trim().replace(/[!-/:-@[-`{-~]/g, (c) => `&#${c.charCodeAt(0)};`))
+    .filter(Boolean)
+    .join("  \n");
+}
 
 const optionLabel = (field, value) => {
   const o = (field.options || []).find((x) => x.value === value);
@@ -221,9 +229,16 @@ export function answerText(field, value) {
   return String(value).trim();
 }
 
-/** A Markdown rendering of an entry's answers, for when the engine's report is not available. */
-export function entryMarkdown(definition, env) {
-  const lines = [`# ${mdLine(env.name)}`, "", `${mdText(definition.title)} · 保存于 ${env.saved_at}`, ""];
+/**
+ * The entry's answers as Markdown, for when the engine cannot write the document:
+ * every text (the reader's and the definition's alike) goes through inert().
+ * @param {object} definition the worksheet definition (sections, fields)
+ * @param {{name: string, data: object}} env
+ * @param {string} saved when it was saved, as the reader reads it ("" for not yet)
+ */
+export function entryMarkdown(definition, env, saved = "") {
+  const lines = [`# ${inert(String(env.name ?? "").replace(/\s+/g, " ")) || inert(definition.title)}`, "",
+    `${inert(definition.title)} · ${saved ? `保存于 ${inert(saved)}` : "尚未保存"}`, ""];
   for (const section of definition.sections || []) {
     const body = [];
     for (const f of section.fields || []) {
@@ -231,19 +246,19 @@ export function entryMarkdown(definition, env) {
       if (f.kind === "list") {
         const rows = Array.isArray(v) ? v.filter((r) => r && typeof r === "object" && !Array.isArray(r)) : [];
         const cells = rows.map((row) => (f.item_fields || []).map((sub) => {
-          const t = answerText(sub, row[sub.name]);
-          return t ? `${mdText(sub.label)}：${mdText(t)}` : "";
+          const t = answerText(sub, row[sub.name]).replace(/\s+/g, " ");
+          return t ? `${inert(sub.label)}：${inert(t)}` : "";
         }).filter(Boolean)).filter((c) => c.length);
         if (!cells.length) continue;
-        body.push(`**${mdText(f.label)}**`, "");
+        body.push(`**${inert(f.label)}**`, "");
         cells.forEach((c, i) => body.push(`${i + 1}. ${c.join("；")}`));
         body.push("");
       } else {
         const t = answerText(f, v);
-        if (t) body.push(`**${mdText(f.label)}**：${mdText(t).replace(/\n/g, "  \n")}`, "");
+        if (t) body.push(`**${inert(f.label)}**：${inert(t)}`, "");
       }
     }
-    if (body.length) lines.push(`## ${mdLine(section.title)}`, "", ...body);
+    if (body.length) lines.push(`## ${inert(section.title)}`, "", ...body);
   }
   return lines.join("\n").trimEnd() + "\n";
 }
