@@ -321,11 +321,18 @@ def test_a_big_backup_restores_where_it_was_made_and_the_list_stays_usable(page_
 #: A quota: the database takes `window.__cap` entries, then refuses more (as a full disk does).
 QUOTA = """
   window.__cap = Infinity; window.__committed = 0;
+  const transaction = IDBDatabase.prototype.transaction;
+  IDBDatabase.prototype.transaction = function (...args) {
+    const tx = transaction.apply(this, args);
+    tx.__n = 0;
+    // Registered before the page's own handler: counted before the page goes on.
+    tx.addEventListener('complete', () => { window.__committed += tx.__n; });
+    return tx;
+  };
   const put = IDBObjectStore.prototype.put;
   IDBObjectStore.prototype.put = function (...args) {
     if (this.name === 'entries') {
       const tx = this.transaction;
-      if (tx.__n === undefined) { tx.__n = 0; tx.addEventListener('complete', () => { window.__committed += tx.__n; }); }
       if (window.__committed + tx.__n + 1 > window.__cap) throw new DOMException('test: the quota has been exceeded', 'QuotaExceededError');
       tx.__n += 1;
     }

@@ -368,6 +368,8 @@ function announce(changes) {
 }
 
 let retryTimer = 0;
+/** putMany calls running (write-back waits for them). */
+let bulk = 0;
 let retries = 0;
 let draining = false;
 
@@ -390,6 +392,7 @@ function afterSuccess() {
 /** Storage may work again: write what waited in memory (and finish a migration). */
 async function drain() {
   if (draining) return;
+  if (bulk) return scheduleRetry(); // an import is writing: its own account must stay exact
   draining = true;
   try {
     if (migrationPending && backend === "idb") await migrate();
@@ -584,23 +587,21 @@ const nextTask = () => new Promise((resolve) => setTimeout(resolve, 0));
 export async function putMany({ entries = [], records = [], remove = [] } = {}, { onProgress, chunk = 200 } = {}) {
   await ready();
   const failed = [];
+  // What to write, checked a chunk at a time (never thousands in one task).
+  const todo = [...entries.map((env) => ({ env })), ...records.map((record) => ({ record })), ...remove.map((gone) => ({ gone }))];
+  const toItem = (x) => {
+    try {
+      if (x.env) return { id: x.env.id, op: entryOp(cleanEntry(x.env, true)) };
+      if (x.record) return { id: x.record.id, op: recordOp(cleanRecord(x.record)) };
+      return { id: x.gone.id, op: x.gone.kind ? recordDeleteOp(x.gone.kind, x.gone.id) : entryDeleteOp(x.gone.slug, x.gone.id) };
+    } catch {
+      const v = x.env || x.record;
+      failed.push(String(v && v.id));
+      return null;
+    }
+  };
   const items = [];
-  for (const env of entries) {
-    try {
-      items.push({ id: env.id, op: entryOp(cleanEntry(env, true)) });
-    } catch {
-      failed.push(String(env && env.id));
-    }
-  }
-  for (const r of records) {
-    try {
-      items.push({ id: r.id, op: recordOp(cleanRecord(r)) });
-    } catch {
-      failed.push(String(r && r.id));
-    }
-  }
-  for (const r of remove) items.push({ id: r.id, op: r.kind ? recordDeleteOp(r.kind, r.id) : entryDeleteOp(r.slug, r.id) });
-  const total = items.length;
+  const total = todo.length;
   let done = 0;
   let saved = 0;
   const memoryIds = [];
@@ -616,11 +617,7 @@ export async function putMany({ entries = [], records = [], remove = [] } = {}, 
   // the records that fit are saved. Once one record alone does not fit, the rest are
   // tried a chunk at a time only.
   const writePart = async (part) => {
-    const ok = await commit(part.map((x) => x.op));
-    if (ok) {
-      saved += part.length;
-      return;
-    }
+    if (await commit(part.map((x) => x.op))) return;
     if (part.length > 1 && !full && health === "full") {
       const half = Math.ceil(part.length / 2);
       await writePart(part.slice(0, half));
@@ -628,15 +625,28 @@ export async function putMany({ entries = [], records = [], remove = [] } = {}, 
       return;
     }
     if (part.length === 1) full = true;
-    for (const x of part) memoryIds.push(x.id);
   };
-  for (let i = 0; i < items.length; i += chunk) {
-    const part = items.slice(i, i + chunk);
-    for (const x of part) apply(x.op);
-    await writePart(part);
-    done += part.length;
-    if (onProgress) onProgress(done, total);
-    await nextTask();
+  bulk += 1;
+  try {
+    for (let i = 0; i < todo.length; i += chunk) {
+      const part = todo.slice(i, i + chunk).map(toItem).filter(Boolean);
+      for (const x of part) {
+        apply(x.op);
+        items.push(x);
+      }
+      if (part.length) await writePart(part);
+      done = Math.min(total, i + chunk);
+      if (onProgress) onProgress(done, total);
+      await nextTask();
+    }
+  } finally {
+    bulk -= 1;
+  }
+  // The account: what is still waiting in memory is not on disk; everything else is.
+  for (const x of items) {
+    const key = `${x.op.kind}:${x.op.key}`;
+    if (pending.has(key) && pending.get(key).value === x.op.value) memoryIds.push(x.id);
+    else saved += 1;
   }
   return { saved, failed, memoryOnly: memoryIds.length, memoryIds };
 }

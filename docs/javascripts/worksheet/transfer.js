@@ -63,14 +63,86 @@ const MAX_FILE_BYTES = 1_500_000_000;
 export async function readBackupFile(file) {
   const mb = `${Math.round(file.size / 1e6)} MB`;
   if (file.size > MAX_FILE_BYTES) throw new EnvelopeError("too_large", `文件太大（约 ${mb}），不像是本站导出的备份。`);
-  let text;
+  let parsed;
   try {
-    text = await file.text();
-  } catch {
-    throw new EnvelopeError(file.size > 200_000_000 ? "too_large" : "unreadable", file.size > 200_000_000 ? `文件太大（约 ${mb}），浏览器无法一次读入。` : "浏览器读不了这个文件。");
+    parsed = await parseInWorker(file);
+  } catch (err) {
+    if (!(err && err.fallback)) throw err;
+    // No worker here: the same check on the page itself.
+    let text;
+    try {
+      text = await file.text();
+    } catch {
+      throw new EnvelopeError(file.size > 200_000_000 ? "too_large" : "unreadable", file.size > 200_000_000 ? `文件太大（约 ${mb}），浏览器无法一次读入。` : "浏览器读不了这个文件。");
+    }
+    parsed = parseBackup(text);
   }
-  const parsed = parseBackup(text);
   return { ...parsed, records: Array.isArray(parsed.records) ? parsed.records : [] };
+}
+
+/**
+ * parseBackup in a module worker (import-worker.js): the page only receives the
+ * checked entries, a chunk per task. Rejects with an EnvelopeError for a bad file, or
+ * with {fallback: true} when no worker can run here.
+ */
+function parseInWorker(file) {
+  return new Promise((resolve, reject) => {
+    let worker;
+    try {
+      worker = new Worker(new URL("./import-worker.js", import.meta.url), { type: "module" });
+    } catch {
+      reject({ fallback: true });
+      return;
+    }
+    let head = null;
+    const entries = [];
+    worker.onmessage = (event) => {
+      const m = event.data || {};
+      if (m.head) head = m.head;
+      else if (m.entries) for (const env of m.entries) entries.push(env);
+      else if (m.done) {
+        worker.terminate();
+        resolve({ ...head, entries });
+      } else if (m.error) {
+        worker.terminate();
+        reject(new EnvelopeError(m.error.code, m.error.message));
+      }
+    };
+    worker.onerror = (event) => {
+      event.preventDefault();
+      worker.terminate();
+      reject({ fallback: true });
+    };
+    worker.postMessage({ file });
+  });
+}
+
+const nextTask = () => new Promise((resolve) => setTimeout(resolve, 0));
+
+/**
+ * sync.planImport over slices of the file, yielding to the page between them: the same
+ * plan, without one long task for thousands of entries. Entries added by an earlier
+ * slice count as present for the later ones (a file that holds one entry twice).
+ */
+export async function planInChunks(incoming, existing, size = 400) {
+  const plan = { items: [], counts: { add: 0, same: 0, conflict: 0 }, bySlug: {} };
+  let known = existing;
+  for (let i = 0; i < incoming.length || i === 0; i += size) {
+    const part = planImport(incoming.slice(i, i + size), known);
+    plan.items.push(...part.items);
+    for (const k of Object.keys(plan.counts)) plan.counts[k] += part.counts[k];
+    for (const [slug, c] of Object.entries(part.bySlug)) {
+      const t = (plan.bySlug[slug] ??= { add: 0, same: 0, conflict: 0, names: [] });
+      t.add += c.add;
+      t.same += c.same;
+      t.conflict += c.conflict;
+      for (const n of c.names) t.names.push(n);
+    }
+    const added = part.items.filter((it) => it.status === "add").map((it) => it.env);
+    if (added.length) known = known.concat(added);
+    if (i + size < incoming.length) await nextTask();
+  }
+  return plan;
 }
 
 /**
@@ -168,7 +240,7 @@ export async function importBackup({ file, slug, titles, store, ask, say, reload
     return;
   }
   await store.ready();
-  const plan = planImport(parsed.entries, store.allNow());
+  const plan = await planInChunks(parsed.entries, store.allNow());
   // Workspace records: new ones, and newer versions of ones this browser holds.
   const recordsBefore = [];
   const records = [];
