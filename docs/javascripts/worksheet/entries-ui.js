@@ -90,6 +90,11 @@ export class EntryList {
     });
     this.prev.addEventListener("click", () => this.turn(-1));
     this.next.addEventListener("click", () => this.turn(1));
+    // The list sits in a <details>: while it is closed, nothing is drawn (typing costs
+    // nothing for it); it is drawn when opened.
+    this.fold = listBox.closest("details");
+    this.stale = true;
+    if (this.fold) this.fold.addEventListener("toggle", () => this.fold.open && this.stale && this.drawList());
   }
 
   turn(step) {
@@ -104,7 +109,8 @@ export class EntryList {
   render(currentId) {
     this.currentId = currentId;
     this.drawSelect();
-    this.drawList();
+    if (!this.fold || this.fold.open) this.drawList();
+    else this.stale = true;
   }
 
   drawSelect() {
@@ -128,6 +134,7 @@ export class EntryList {
   }
 
   drawList() {
+    this.stale = false;
     const all = this.scope === "all";
     const entries = all ? this.source.all() : this.source.entries();
     const people = this.source.people();
