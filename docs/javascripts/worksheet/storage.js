@@ -990,7 +990,16 @@ let opening = null;
 
 /** Open the store (and migrate from localStorage once); safe to call many times. */
 export function ready() {
-  if (!opening) opening = init();
+  if (!opening) {
+    opening = init().catch((err) => {
+      // Never leave the page without a store: the memory, said so.
+      console.warn("worksheet storage failed to open", err);
+      if (backend !== "idb" && backend !== "local") {
+        backend = "memory";
+        setHealth("disabled");
+      }
+    });
+  }
   return opening;
 }
 
