@@ -483,6 +483,25 @@ def test_deleting_or_clearing_in_another_tab_is_announced(quiet: Any, base_url: 
     wait_stored(a, "(es) => es.length === 0")
 
 
+def test_workspace_records_are_stored_one_each_and_reach_the_other_tab(quiet: Any, base_url: str) -> None:
+    """The records API (STORAGE_API: people, follow-up actions): one database record each,
+    durable when resolved, news to other tabs, bad records refused."""
+    a = quiet.new_page()
+    open_ws(a, base_url)
+    b = quiet.new_page()
+    open_ws(b, base_url)
+    b.evaluate(STORAGE_MODULE + ".then((m) => { window.__news = []; m.onChange((c) => window.__news.push(c)); })")
+    r = a.evaluate(STORAGE_MODULE + ".then((m) => m.putRecord({kind: 'person', id: 'p1', name: '小孙'}))")
+    assert r["saved"] is True and r["record"]["name"] == "小孙" and r["record"]["saved_at"]
+    assert dict(a.evaluate(READ_DB)["records"]) == {"person.p1": r["record"]}
+    b.wait_for_function("window.__news.some((c) => c.store === 'record' && c.kind === 'person' && c.record && c.record.name === '小孙')")
+    assert b.evaluate(STORAGE_MODULE + ".then((m) => m.listRecords('person'))") == [r["record"]]
+    a.evaluate(STORAGE_MODULE + ".then((m) => m.deleteRecord('person', 'p1'))")
+    b.wait_for_function("window.__news.some((c) => c.store === 'record' && c.id === 'p1' && c.record === null)")
+    assert b.evaluate(STORAGE_MODULE + ".then((m) => m.getRecord('person', 'p1'))") is None
+    assert a.evaluate(STORAGE_MODULE + ".then((m) => m.putRecord({kind: 'Bad Kind', id: 'x'}).then(() => 'saved', (e) => e.code))") == "bad_record"
+
+
 # ---- where IndexedDB is missing, storage off or full ---------------------------------------------
 
 NO_IDB = {
@@ -504,6 +523,9 @@ def test_without_indexeddb_entries_are_kept_in_localstorage(quiet: Any, base_url
     assert len(keys) == 1
     assert json.loads(a.evaluate("(k) => localStorage.getItem(k)", keys[0]))["data"]["goal_text"] == "没有数据库时写的"
     expect(notice(a)).to_be_hidden()  # nothing to warn about: it is on disk
+    # Workspace records use their own keys (STORAGE_API).
+    a.evaluate(STORAGE_MODULE + ".then((m) => m.putRecord({kind: 'action', id: 'a1', text: '跟进'}))")
+    assert json.loads(a.evaluate(f"localStorage.getItem({json.dumps(PREFIX + 'record.action.a1')})"))["text"] == "跟进"
     # Two tabs still hear of each other (the storage event).
     b = quiet.new_page()
     open_ws(b, base_url)
