@@ -309,6 +309,8 @@ export class WorksheetController {
   }
 
   setSaveStatus(text, state) {
+    // Unchanged: leave the live region alone (no re-announcement on every keystroke).
+    if (this.saveStatus.textContent === text && this.saveStatus.dataset.state === state) return;
     this.saveStatus.textContent = text;
     this.saveStatus.dataset.state = state;
   }
