@@ -37,6 +37,9 @@ Metrics (keys in results.json):
   g_build_s         full `mkdocs build --strict` into an empty folder (caches warm)
   g_build_engine_change_s   the same after an engine change: no bytecode and no snapshot
                     cached (Node compiles the bytecode and makes the snapshot)
+  s_*               storage with 1,000 and 5,000 saved entries (Python off): mount, typing
+                    (longest task, longest stall), import and a conflicting re-import; see
+                    bench/storage.py (``--only storage`` measures just these)
 """
 
 from __future__ import annotations
@@ -61,6 +64,8 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from bench.server import StaticServer, serve  # noqa: E402
+from bench.storage import rows as storage_rows  # noqa: E402
+from bench.storage import run_storage  # noqa: E402
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
 from tests.sitebuild import free_port  # noqa: E402
 
@@ -514,6 +519,8 @@ ROWS = [
     ("f_return_mb", "(f) bytes sent, returning visitor", "MB", None),
     ("g_build_s", "(g) full `mkdocs build --strict` into an empty folder (caches warm)", "s", 10),
     ("g_build_engine_change_s", "(g) … after an engine change (Node compiles bytecode, makes the snapshot)", "s", 15),
+    # Storage at thousands of entries (bench/storage.py; Python kept off in these visits).
+    *storage_rows(),
 ]
 #: Start-up rows where the snapshot must beat the plain boot of the same site, same run.
 RATIO_KEYS = ("b_cold_ms", "b_cold_gzip_ms", "b_return_ms", "b_warm_private_ms", "b_warm_private_gzip_ms")
@@ -564,7 +571,7 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--out", type=Path, default=REPO / "bench" / "results.json")
-    ap.add_argument("--only", choices=["site", "plain", "baseline"], help="measure one variant only")
+    ap.add_argument("--only", choices=["site", "plain", "baseline", "storage"], help="measure one variant only (storage: the (s) rows)")
     args = ap.parse_args(argv)
     from playwright.sync_api import sync_playwright
 
@@ -607,8 +614,12 @@ def main(argv: list[str] | None = None) -> int:
                     continue
                 log(f"measuring {kind} …")
                 raw[kind].update(run_variant(p, browser, server, origin, kind, args.runs, log))
-            log("measuring the reference (Pyodide alone in a worker, blank page) …")
-            raw["reference"] = run_bare(browser, server, origin, args.runs)
+            if not args.only or args.only == "storage":
+                log("measuring storage with 1,000 and 5,000 entries …")
+                raw["site"].update(run_storage(browser, origin, args.runs, log))
+            if not args.only:
+                log("measuring the reference (Pyodide alone in a worker, blank page) …")
+                raw["reference"] = run_bare(browser, server, origin, args.runs)
             browser.close()
     finally:
         shutil.rmtree(work, ignore_errors=True)

@@ -19,6 +19,7 @@ from playwright.sync_api import expect
 
 from bench.server import StaticHandler, serve
 from tests.sitebuild import REPO, build_site, free_port
+from tests.support.pages import stored
 from worksheet_engine.tools import cli
 
 from .conftest import AFTER_IDLE, SUB_PATH, poll, wait_ready
@@ -114,8 +115,7 @@ def export_all(page: Any) -> Any:
 def _form_still_saves_and_exports(page: Any) -> None:
     page.fill('[data-ws-field="goal_text"]', GOAL)
     expect(page.locator("[data-ws-save-status]")).to_contain_text("已保存")
-    stored = page.evaluate("Object.keys(localStorage).filter(k => k.includes('.ws.entry.smart.'))")
-    assert stored, "the entry was not saved in localStorage"
+    assert [e for e in stored(page) if e["worksheet"] == "smart"], "the entry was not saved"
     page.click('[data-ws-action="check"]')
     expect(page.locator("[data-ws-result]")).to_have_attribute("data-state", "error")
     doc = json.loads(Path(export_all(page).path()).read_text(encoding="utf-8"))

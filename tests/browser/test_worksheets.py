@@ -13,7 +13,7 @@ import pytest
 from playwright.sync_api import expect
 
 from macros.forms import render
-from tests.support.pages import open_tools, open_ws, result_shown, stored
+from tests.support.pages import open_tools, open_ws, result_shown, stored, wait_stored
 from worksheet_engine.model import Field, Section, Worksheet
 from worksheet_engine.worksheets import WORKSHEETS
 
@@ -187,13 +187,12 @@ def test_choice_and_multichoice_fields_read_write_autosave_print_and_export(page
     def kinds_data() -> dict[str, Any]:
         return next(e["data"] for e in stored(page) if e["worksheet"] == "kinds")
 
-    page.wait_for_function("() => Object.keys(localStorage).some((k) => k.includes('.ws.entry.kinds.'))")
+    wait_stored(page, "(es) => es.some((e) => e.worksheet === 'kinds')")
     expect(root.locator("[data-ws-save-status]")).to_have_attribute("data-state", "saved")
     assert kinds_data() == {"channel": "chat", "skills": ["listen", "feedback"], "note": ""}  # options' order
     root.get_by_label("倾听").uncheck()
     root.get_by_label("电话").check()
-    page.wait_for_function("""() => Object.keys(localStorage).filter((k) => k.includes('.ws.entry.kinds.'))
-      .map((k) => JSON.parse(localStorage.getItem(k)).data).some((d) => d.channel === 'phone' && d.skills.join() === 'feedback')""")
+    wait_stored(page, "(es) => es.some((e) => e.worksheet === 'kinds' && e.data.channel === 'phone' && e.data.skills.join() === 'feedback')")
 
     # The print view lists the chosen options by their labels.
     page.evaluate("window.dispatchEvent(new Event('beforeprint'))")
@@ -215,8 +214,7 @@ def test_choice_and_multichoice_fields_read_write_autosave_print_and_export(page
     expect(root.get_by_label("电话")).to_be_checked()
     expect(root.get_by_label("提问")).to_be_checked()
     expect(root.get_by_label("反馈")).not_to_be_checked()
-    page.wait_for_function("""() => Object.keys(localStorage).filter((k) => k.includes('.ws.entry.kinds.'))
-      .map((k) => JSON.parse(localStorage.getItem(k)).data).some((d) => d.channel === 'phone' && d.skills.join() === 'ask' && d.note === '示例')""")
+    wait_stored(page, "(es) => es.some((e) => e.worksheet === 'kinds' && e.data.channel === 'phone' && e.data.skills.join() === 'ask' && e.data.note === '示例')")
 
     # After a reload the saved choices come back.
     page.reload()

@@ -17,7 +17,7 @@ from playwright.sync_api import expect
 from worksheet_engine.worksheets import WORKSHEETS
 
 from tests.sitebuild import REPO
-from tests.support.pages import FIXTURES, dialog_name, expect_notice, open_tools, open_ws, stored, wait_saved
+from tests.support.pages import FIXTURES, dialog_name, expect_notice, list_names, open_tools, open_ws, stored, wait_saved
 from tests.unit.test_exports import markup_problems
 
 from .conftest import wait_ready
@@ -97,8 +97,7 @@ def test_payloads_typed_into_fields_and_entry_names_never_run(page: Any, base_ur
     dialog_name(page, PAYLOADS[0])
     assert_clean(page, dialogs, "rename")
     wait_saved(page)
-    open_tools(page)
-    names = page.eval_on_selector_all("[data-ws-entry-list] .ws-entry-name", "ns => ns.map((n) => n.textContent)")
+    names = list_names(page)
     assert sorted(names) == sorted([p.strip() for p in PAYLOADS[:-1]] + [PAYLOADS[0]])
     assert_clean(page, dialogs, "entry list")
     # After a reload everything is restored as text and checked again.

@@ -154,7 +154,9 @@ test("parseBackup: single entries, BOM, size and count limits", () => {
   assert.equal(parseBackup(JSON.stringify(ENV())).entries.length, 1);
   assert.equal(parseBackup(`\ufeff${JSON.stringify(makeBackup([ENV()], "站"))}`).site, "站");
   assert.equal(codeOf(() => parseBackup(" \n ")), "empty");
-  assert.equal(codeOf(() => parseBackup(`"${"x".repeat(LIMITS.fileChars)}"`)), "too_large");
+  // No size cap below what the site can export: a file over the old 5 MB cap is read.
+  assert.ok(LIMITS.fileChars >= 2 ** 29);
+  assert.equal(codeOf(() => parseBackup(`"${"x".repeat(6_000_000)}"`)), "wrong_format");
   assert.equal(codeOf(() => parseBackup("null")), "wrong_format");
   assert.equal(codeOf(() => parseBackup("[]")), "wrong_format");
   assert.equal(codeOf(() => parseBackup('{"format": "worksheet-backup", "schema_version": 1}')), "no_entries");

@@ -1,10 +1,12 @@
 """Helpers for the browser tests that drive a worksheet page (test_storage, test_backup,
-test_xss, test_worksheets): open a worksheet, read what is stored, wait for saves and
-notices. Waiting is always polling (Playwright's expect / wait_for_function), never a
-fixed sleep."""
+test_xss, test_worksheets, test_hosting): open a worksheet, read what is stored (the
+browser's IndexedDB itself, and localStorage where the site falls back to it), wait for
+saves and notices. Waiting is always polling (Playwright's expect / wait_for_function),
+never a fixed sleep."""
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 from pathlib import Path
@@ -14,12 +16,69 @@ from playwright.sync_api import expect
 
 PREFIX = "/training/.ws."
 ENTRY_PREFIX = PREFIX + "entry."
+#: The IndexedDB database the site keeps its records in (storage.js), and its stores.
+DB_NAME = PREFIX + "db"
+DB_STORES = ("entries", "records", "meta")
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "backups"
 GOAL = "本季度末前，将二组的一次解决率从 72% 提升到 78%。"
 
-STORED = f"""() => Object.keys(localStorage).filter((k) => k.startsWith({json.dumps(ENTRY_PREFIX)}))
-  .map((k) => JSON.parse(localStorage.getItem(k)))"""
-SNAPSHOT = "() => Object.fromEntries(Object.keys(localStorage).sort().map((k) => [k, localStorage.getItem(k)]))"
+#: JS: every store of the site's database as {store: [[key, value], ...]} ({} when there is no
+#: database). Reads the browser's IndexedDB itself, not the page's copy, so what a test sees
+#: is what is on disk. Never creates the database.
+READ_DB = f"""async () => {{
+  const name = {json.dumps(DB_NAME)};
+  if (!(await indexedDB.databases()).some((d) => d.name === name)) return {{}};
+  const db = await new Promise((ok, fail) => {{ const r = indexedDB.open(name); r.onsuccess = () => ok(r.result); r.onerror = () => fail(r.error); }});
+  const out = {{}};
+  try {{
+    for (const store of {json.dumps(list(DB_STORES))}) {{
+      if (!db.objectStoreNames.contains(store)) continue;
+      const tx = db.transaction(store);
+      const os = tx.objectStore(store);
+      const [keys, values] = await Promise.all([os.getAllKeys(), os.getAll()].map((q) => new Promise((ok, fail) => {{
+        q.onsuccess = () => ok(q.result); q.onerror = () => fail(q.error); }})));
+      out[store] = keys.map((k, i) => [k, values[i]]);
+    }}
+  }} finally {{ db.close(); }}
+  return out;
+}}"""
+
+#: JS: the stored entries (IndexedDB, plus any left in localStorage: the fallback store).
+STORED = f"""async () => {{
+  const db = await ({READ_DB})();
+  const fromDb = (db.entries || []).map(([, v]) => v);
+  const fromLocal = Object.keys(localStorage).filter((k) => k.startsWith({json.dumps(ENTRY_PREFIX)}))
+    .map((k) => JSON.parse(localStorage.getItem(k)));
+  return [...fromDb, ...fromLocal];
+}}"""
+
+#: JS: everything the browser holds for any site on this host: localStorage keys as they are,
+#: and this site's database records as "<PREFIX>db/<store>/<key>" (values as JSON text).
+SNAPSHOT = f"""async () => {{
+  const db = await ({READ_DB})();
+  const out = Object.fromEntries(Object.keys(localStorage).sort().map((k) => [k, localStorage.getItem(k)]));
+  for (const [store, rows] of Object.entries(db)) for (const [k, v] of rows) out[{json.dumps(DB_NAME)} + "/" + store + "/" + k] = JSON.stringify(v);
+  return out;
+}}"""
+
+
+def entry_items(snap: dict[str, str]) -> dict[str, str]:
+    """The entries in a SNAPSHOT (either store)."""
+    return {k: v for k, v in snap.items() if k.startswith(ENTRY_PREFIX) or k.startswith(DB_NAME + "/entries/")}
+
+
+def site_items(snap: dict[str, str]) -> dict[str, str]:
+    """Everything of this site in a SNAPSHOT (either store)."""
+    return {k: v for k, v in snap.items() if k.startswith(PREFIX)}
+
+
+def backend(page: Any) -> str:
+    """Which store the page's storage uses: "idb", "local" or "memory"."""
+    return page.evaluate(STORAGE_MODULE + ".then((m) => m.ready().then(() => m.backendKind()))")
+
+
+#: JS expression: the page's own storage module (the one its worksheets use).
+STORAGE_MODULE = """import(new URL('storage.js', document.querySelector('script[src*="javascripts/worksheet/main.js"]').src).href)"""
 
 
 def open_ws(page: Any, base_url: str, slug: str = "smart") -> None:
@@ -40,9 +99,26 @@ def stored_texts(page: Any, field: str = "goal_text") -> list[str]:
     return sorted(str(e["data"].get(field, "")) for e in stored(page))
 
 
+_polls = itertools.count()
+
+
 def wait_stored(page: Any, predicate: str, timeout: float = 15_000) -> list[dict[str, Any]]:
-    """Poll localStorage until ``predicate`` (a JS function of the stored entries) is true."""
-    page.wait_for_function(f"() => ({predicate})(({STORED})())", timeout=timeout)
+    """Poll the stored entries until ``predicate`` (a JS function of them) is true.
+
+    wait_for_function does not wait for a promise, and reading IndexedDB is asynchronous:
+    each poll starts a read (one at a time) and tests the newest one that has finished."""
+    slot = f"__wsPoll{next(_polls)}"
+    page.wait_for_function(
+        f"""() => {{
+          const w = window.{slot} || (window.{slot} = {{busy: false, done: false, value: null}});
+          if (!w.busy) {{
+            w.busy = true;
+            ({STORED})().then((v) => {{ w.value = v; w.done = true; w.busy = false; }}, () => {{ w.busy = false; }});
+          }}
+          return w.done && Boolean(({predicate})(w.value));
+        }}""",
+        timeout=timeout, polling=100,
+    )
     return stored(page)
 
 
@@ -78,7 +154,7 @@ def current_name(page: Any) -> str:
 
 def entry_rows(page: Any) -> list[dict[str, str]]:
     return page.evaluate(
-        """() => [...document.querySelectorAll('[data-ws-entry-list] tbody tr')].map((r) => ({
+        """() => [...document.querySelectorAll('[data-ws-entry-list] tbody tr[data-ws-entry]')].map((r) => ({
           name: r.querySelector('.ws-entry-name').textContent, saved: r.querySelector('time').textContent,
           savedIso: r.querySelector('time').dateTime, completion: r.querySelector('.ws-entry-completion').textContent.trim(),
           current: r.getAttribute('aria-current') === 'true'}))"""
@@ -103,3 +179,17 @@ def result_shown(page: Any) -> None:
     """Wait until the engine's result (not a placeholder or an error) is in the panel."""
     expect(page.locator("[data-ws-result]")).to_have_attribute("data-state", re.compile(r"^(ok|issues)$"))
     expect(page.locator("[data-ws-result] .ws-result__headline")).to_be_visible()
+
+
+def list_names(page: Any) -> list[str]:
+    """Every entry name in the entry list, page by page (the list shows one page at a time)."""
+    open_tools(page)
+    names: list[str] = []
+    while True:
+        names += page.eval_on_selector_all("[data-ws-entry-list] tr[data-ws-entry] .ws-entry-name", "ns => ns.map((n) => n.textContent)")
+        nxt = page.locator('[data-ws-entry-pager] [data-ws-page="next"]')
+        if not nxt.is_visible() or nxt.is_disabled():
+            return names
+        info = page.inner_text("[data-ws-entry-pager]")
+        nxt.click()
+        expect(page.locator("[data-ws-entry-pager]")).not_to_have_text(info)

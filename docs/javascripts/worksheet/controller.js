@@ -1,16 +1,23 @@
 // One mounted worksheet: wiring only. Decisions live in pure modules (sync.js: saving,
-// two tabs, import plans; envelope.js: the saved format); the page parts in their own
-// (form.js, result.js, entries-ui.js, dialog.js, notice.js, transfer.js).
+// two tabs, import plans; envelope.js: the saved format; autosave.js: when to write;
+// listing.js: what the entry list shows); the page parts in their own (form.js,
+// result.js, entries-ui.js, dialog.js, notice.js, transfer.js).
 // Everything user-typed (or imported) is set with textContent / .value, never as HTML.
+//
+// Storage is asynchronous (storage.js): the controller mounts once the store is open
+// (then sets data-ws-mounted), reads from the store's in-memory index, and issues
+// every write at once; the save status says 已保存 (data-state="saved") only when the
+// write it shows is durable.
 
 import * as engine from "./engine-client.js";
 import * as store from "./storage.js";
 import { bindForm, readControls } from "./form.js";
+import { SAVE_DEBOUNCE_MS, saveDelay } from "./autosave.js";
 import { renderResult, renderEngineError } from "./result.js";
 import { LIMITS, clip } from "./envelope.js";
 import { History, SaveWaits, decideSave, nextVersion, reconcileStorageEvent, sameData, vidOf } from "./sync.js";
 import { bindEngineStatus } from "./engine-status.js";
-import { completionOf, filled, renderEntries } from "./entries-ui.js";
+import { EntryList, completionOf, filled } from "./entries-ui.js";
 import { Dialog } from "./dialog.js";
 import { Notice, daysWithoutBackup, storageTroubleNotice } from "./notice.js";
 import { el, timeText } from "./dom.js";
@@ -18,7 +25,6 @@ import * as transfer from "./transfer.js";
 import * as commands from "./entry-commands.js";
 import * as people from "./people.js"; // workspace hooks: the 人员/周期 picker, the check's context, backups with records
 
-const SAVE_DELAY_MS = 400;
 const CHECK_DELAY_MS = 900;
 const BACKUP_REMIND_DAYS = 14;
 const MEMORY_STATUS = "只保存在本页内存中：请导出备份";
@@ -61,27 +67,78 @@ export class WorksheetController {
     this.saveWaits = new SaveWaits(this.history);
     /** Edits kept only in memory since the last export (storage off or full). */
     this.unexported = false;
+    /** When the first keystroke not yet written was typed (0: everything written). */
+    this.firstUnsavedAt = 0;
+    /** The vid of the newest write: only its outcome may set the save status. */
+    this.lastWriteVid = "";
+    this.loaded = false;
+    this.disposed = false;
     this.disposers = [];
-    // The form is usable before this module runs: keep whatever was typed meanwhile.
-    const typedEarly = Object.fromEntries(Object.entries(readControls(this.form)).filter(([, v]) => filled(typeof v === "string" ? v.trim() : v)));
     this.fields = bindForm(this.form, { onInput: () => this.onInput(), onSubmit: () => this.check(true) });
     this.disposers.push(bindEngineStatus(q("[data-ws-engine-status]"), engine, { onReady: () => this.wantsCheck && this.scheduleCheck(0) }));
+    this.list = new EntryList({ select: this.select, listBox: this.listBox, definition: this.def, titles: this.catalog }, {
+      entries: () => store.entriesNow(this.slug),
+      all: () => store.allNow(),
+      people: () => new Map(store.recordsNow("person").map((r) => [r.id, typeof r.name === "string" ? r.name : ""])),
+    });
+    this.progress = this.makeProgress(q("[data-ws-notice]"));
     this.bindActions();
     this.picker = people.bindPicker(this); // workspace hook
-    this.load();
-    if (Object.keys(typedEarly).length) {
-      this.fields.write({ ...(this.env ? this.env.data : {}), ...typedEarly });
-      this.onInput();
-    }
-    this.disposers.push(store.onTrouble((kind) => this.showStorageTrouble(kind)));
     this.listen(window, "beforeunload", (event) => this.onBeforeUnload(event));
     this.listen(window, "beforeprint", () => this.preparePrint(false));
     this.listen(window, "afterprint", () => transfer.endPrint(this.root));
+    /** Resolves once the entries are shown and autosave is on (then data-ws-mounted is set). */
+    this.ready = this.init();
+  }
+
+  async init() {
+    try {
+      await store.ready();
+    } catch (err) {
+      console.warn("worksheet storage did not open", err);
+    }
+    if (this.disposed) return;
+    // The form is usable before the store opens: keep whatever was typed meanwhile.
+    const typed = Object.fromEntries(Object.entries(readControls(this.form)).filter(([, v]) => filled(typeof v === "string" ? v.trim() : v)));
+    this.loaded = true;
+    this.load();
+    if (Object.keys(typed).length) {
+      this.fields.write({ ...(this.env ? this.env.data : {}), ...typed });
+      this.onInput();
+    }
+    this.disposers.push(store.onTrouble((kind) => this.showStorageTrouble(kind)));
+    this.disposers.push(store.onChange((change) => this.onChange(change)));
     if (store.unreadableCount()) {
       this.say("unreadable-records", `本机有 ${store.unreadableCount()} 条记录无法读取（可能来自更新版本的站点），已原样保留，没有删除。`, "warning");
     } else {
       this.remindBackup();
     }
+    this.root.setAttribute("data-ws-mounted", "");
+  }
+
+  /** The import progress line, just above the notice. */
+  makeProgress(noticeNode) {
+    const box = el("div", { className: "ws-progress", hidden: true });
+    box.dataset.wsProgress = "";
+    box.setAttribute("role", "status");
+    const bar = el("progress", { max: 1, value: 0, className: "ws-progress__bar" });
+    bar.setAttribute("aria-hidden", "true");
+    const text = el("span", { className: "ws-progress__text" });
+    box.append(text, " ", bar);
+    noticeNode.before(box);
+    return {
+      show: (done, total, what) => {
+        box.hidden = false;
+        bar.max = Math.max(1, total);
+        bar.value = done;
+        box.dataset.done = String(done);
+        box.dataset.total = String(total);
+        text.textContent = `${what}：${done} / ${total}`;
+      },
+      hide: () => {
+        box.hidden = true;
+      },
+    };
   }
 
   listen(target, type, fn) {
@@ -100,51 +157,93 @@ export class WorksheetController {
     this.history.hold(env);
   }
 
-  load(id = store.currentEntryId(this.slug)) {
-    const entries = store.listEntries(this.slug);
+  load(id = store.currentEntryIdNow(this.slug)) {
+    const entries = store.entriesNow(this.slug);
     this.env = null;
-    const env = (id && entries.find((e) => e.id === id)) || entries[0] || null;
+    const env = (id && store.entryNow(this.slug, id)) || entries[0] || null;
     if (env) this.hold(env);
     this.fields.write(env ? env.data : {});
     this.dirty = false;
     this.pendingData = null;
+    this.firstUnsavedAt = 0;
+    this.lastWriteVid = "";
+    this.lastWriteSaved = null;
     this.lastResult = null;
     this.panel.replaceChildren(el("p", { className: "ws-result__placeholder" }, PLACEHOLDER));
     this.panel.dataset.state = "empty";
     if (env) {
-      store.setCurrentEntryId(this.slug, env.id);
-      this.setSaveStatus(`已保存 ${timeText(env.saved_at)}`, "saved");
+      if (store.currentEntryIdNow(this.slug) !== env.id) store.setCurrentEntryIdNow(this.slug, env.id);
+      // 已保存 only for what is on disk: a write still on its way says so when done.
+      const onItsWay = store.whenWritten(this.slug, env.id);
+      if (onItsWay) {
+        this.setSaveStatus("正在保存…", "saving");
+        this.track({ env, saved: onItsWay });
+      } else this.showSaved(!store.isMemoryOnly(this.slug, env.id), env);
       this.scheduleCheck(0);
     } else {
       this.setSaveStatus("尚未保存（开始填写后自动保存在本机）", "empty");
     }
-    this.renderEntries(entries);
+    this.renderEntries();
   }
 
   onInput() {
+    if (!this.loaded) return; // typed before the store opened: init() picks it up
     const data = this.fields.read();
     // A "change" event on blur, or typing that ends where it began: nothing to save.
     if (!this.dirty && (this.env ? sameData({ ...this.env.data, ...data }, this.env.data) : sameData(data, {}))) return;
     this.dirty = true;
     this.pendingData = data;
     if (store.storageHealth() === "ok") this.setSaveStatus("正在保存…", "saving");
+    // Debounced, but never more than a second behind continuous typing (autosave.js).
+    const now = Date.now();
+    if (!this.firstUnsavedAt) this.firstUnsavedAt = now;
     clearTimeout(this.saveTimer);
-    this.saveTimer = setTimeout(() => this.flush(false, true), SAVE_DELAY_MS);
+    this.saveTimer = setTimeout(() => this.flush(false, true), saveDelay(this.firstUnsavedAt, now));
     this.scheduleCheck(CHECK_DELAY_MS);
   }
 
-  /** Write a version; every version this tab writes is remembered as its own. */
-  put(env, opts) {
-    const result = store.putEntry(env, opts);
-    this.myVids.add(result.env.vid);
-    return result;
+  /**
+   * Write a version now; every version this tab writes is remembered as its own.
+   * @returns {{env: object, saved: Promise<boolean>}} (storage.writeEntry)
+   */
+  write(env, opts) {
+    const w = store.writeEntry(env, opts);
+    this.myVids.add(w.env.vid);
+    return w;
   }
 
+  /** write(), resolved once durable: {saved, env}. */
+  async put(env, opts) {
+    const w = this.write(env, opts);
+    return { env: w.env, saved: await this.track(w) };
+  }
+
+  /** A new entry, written with its worksheet's current-entry choice in one transaction. */
   create(name, data) {
-    const result = store.createEntry(this.slug, this.def.version, name, data, { completion: completionOf(this.def, data) });
-    this.myVids.add(result.env.vid);
-    store.setCurrentEntryId(this.slug, result.env.id);
-    return result;
+    return this.write(store.buildEntry(this.slug, this.def.version, name, data, { completion: completionOf(this.def, data) }), { exact: true, current: true });
+  }
+
+  /**
+   * The save status follows the newest write of the entry on show: 已保存 once it is
+   * durable, the memory warning when it stayed in memory. Resolves to `saved`.
+   */
+  track(w) {
+    const vid = w.env.vid;
+    this.lastWriteVid = vid;
+    this.lastWriteSaved = null;
+    if (this.env && this.env.vid === vid && store.storageHealth() === "ok") this.setSaveStatus("正在保存…", "saving");
+    return w.saved.then((saved) => {
+      if (!saved) this.unexported = true;
+      if (this.lastWriteVid !== vid) return saved;
+      this.lastWriteSaved = saved;
+      if (!this.dirty && this.env && this.env.vid === vid) this.showSaved(saved, w.env);
+      return saved;
+    });
+  }
+
+  showSaved(saved, env) {
+    if (saved) this.setSaveStatus(`已保存 ${timeText(env.saved_at)}`, "saved");
+    else this.setSaveStatus(MEMORY_STATUS, "memory");
   }
 
   /**
@@ -155,13 +254,14 @@ export class WorksheetController {
    */
   flush(force = false, canWait = false) {
     clearTimeout(this.saveTimer);
-    if (!this.dirty && !force) return;
+    if (!this.loaded || (!this.dirty && !force)) return Promise.resolve(true);
     const form = this.pendingData || this.fields.read();
     const now = new Date().toISOString();
     const base = this.env;
+    this.firstUnsavedAt = 0;
     let result;
     try {
-      const stored = base && store.getEntry(this.slug, base.id);
+      const stored = base && store.entryNow(this.slug, base.id);
       this.history.see(stored);
       const d = decideSave({ base, stored, mine: base ? { ...base.data, ...form } : form, myVids: this.myVids, history: this.history, final: !canWait || this.saveWaits.final });
       if (d.kind === "wait") {
@@ -169,23 +269,25 @@ export class WorksheetController {
         this.saveWaits.waited();
         this.dirty = true;
         this.pendingData = form;
-        this.saveTimer = setTimeout(() => this.flush(false, true), SAVE_DELAY_MS);
-        return;
+        this.saveTimer = setTimeout(() => this.flush(false, true), SAVE_DEBOUNCE_MS);
+        return Promise.resolve(true);
       }
       this.saveWaits.reset();
       if (d.kind === "none") {
         this.hold(d.env);
         this.dirty = false;
         this.pendingData = null;
-        this.setSaveStatus(`已保存 ${timeText(d.env.saved_at)}`, "saved");
-        return;
+        // Typing came back to what is stored: the status is that write's (when it is done).
+        const mine = this.lastWriteVid === vidOf(d.env);
+        if (!mine || this.lastWriteSaved !== null) this.showSaved(!mine || this.lastWriteSaved, d.env);
+        return Promise.resolve(true);
       }
       if (d.kind === "create") {
         const label = this.def.entry_label_field && String(d.data[this.def.entry_label_field] || "").trim();
         result = this.create(clip(`${label || this.def.title} · ${engine.localToday()}`, LIMITS.nameChars), d.data);
       } else if (d.kind === "put") {
         this.history.hold(d.from); // what we build on is now part of our past
-        result = this.put(nextVersion(d.from, d.data, now, d.parent, { completion: completionOf(this.def, d.data) }));
+        result = this.write(nextVersion(d.from, d.data, now, d.parent, { completion: completionOf(this.def, d.data) }));
         if (d.merged) {
           this.fields.write(d.data);
           this.say("merged", "另一个标签页也修改了这个条目（不同的栏目），两边的修改已合并。");
@@ -197,17 +299,13 @@ export class WorksheetController {
       // Should never happen (the form only holds strings); keep the edits and say so.
       console.warn("worksheet save failed", err);
       this.setSaveStatus("保存失败：内容仍在本页，请导出备份", "memory");
-      return;
+      return Promise.resolve(false);
     }
     this.hold(result.env);
     this.dirty = false;
     this.pendingData = null;
-    if (result.saved) this.setSaveStatus(`已保存 ${timeText(result.env.saved_at)}`, "saved");
-    else {
-      this.unexported = true;
-      this.setSaveStatus(MEMORY_STATUS, "memory");
-    }
     this.renderEntries();
+    return this.track(result);
   }
 
   /** Save this tab's version as a new entry, leaving the other tab's version where it is. */
@@ -224,18 +322,27 @@ export class WorksheetController {
   }
 
   setSaveStatus(text, state) {
+    // Unchanged: leave the live region alone (no re-announcement on every keystroke).
+    if (this.saveStatus.textContent === text && this.saveStatus.dataset.state === state) return;
     this.saveStatus.textContent = text;
     this.saveStatus.dataset.state = state;
   }
 
-  /** A storage event: another tab changed this site's data (sync.reconcileStorageEvent decides). */
-  onStorage(event) {
-    const change = store.entryChange(event);
-    if (!change) return;
+  /** News from another tab (storage.onChange; sync.reconcileStorageEvent decides). */
+  onChange(change) {
+    if (!this.loaded || this.disposed) return;
     if (change.cleared) return this.onClearedElsewhere();
-    if (change.slug !== this.slug) return;
+    if (change.store === "record") {
+      if (change.kind === "person") this.renderEntries();
+      return;
+    }
+    if (change.store !== "entry") return;
+    if (change.slug !== this.slug) {
+      if (this.list.scope === "all") this.renderEntries();
+      return;
+    }
     if (this.env && change.id === this.env.id && !change.unreadable) {
-      const current = store.getEntry(this.slug, this.env.id);
+      const current = store.entryNow(this.slug, this.env.id);
       this.history.see(change.env);
       this.history.see(current);
       const d = reconcileStorageEvent({ base: this.env, theirs: change.env, current, dirty: this.dirty, myVids: this.myVids });
@@ -279,6 +386,7 @@ export class WorksheetController {
 
   dispose() {
     this.flush();
+    this.disposed = true;
     clearTimeout(this.checkTimer);
     this.dialog.close();
     for (const d of this.disposers) d();
@@ -312,9 +420,11 @@ export class WorksheetController {
       renderResult(this.panel, result, this.form);
       if (this.env && !this.dirty && typeof result.completion === "number" && this.env.completion !== result.completion) {
         // Store the engine's completion on the version it checked (only if still current).
-        const stored = store.getEntry(this.slug, this.env.id);
+        const stored = store.entryNow(this.slug, this.env.id);
         if (stored && vidOf(stored) === vidOf(this.env) && sameData(stored.data, data)) {
-          this.hold(this.put({ ...stored, completion: result.completion, vid: undefined, parent: vidOf(stored) }).env);
+          const w = this.write({ ...stored, completion: result.completion, vid: undefined, parent: vidOf(stored) });
+          this.hold(w.env);
+          this.track(w);
           this.renderEntries();
         }
       }
@@ -339,6 +449,12 @@ export class WorksheetController {
     this.listBox.addEventListener("click", (event) => {
       const button = event.target.closest("[data-ws-open]");
       if (button) commands.openEntry(this, button.dataset.wsOpen);
+      // Another worksheet's entry: make it that page's current entry, then follow the link.
+      const other = event.target.closest("[data-ws-open-other]");
+      if (other) {
+        const [slug, id] = other.dataset.wsOpenOther.split(".");
+        if (slug && id) store.setCurrentEntryIdNow(slug, id);
+      }
     });
   }
 
@@ -347,9 +463,16 @@ export class WorksheetController {
     this.load(id || null);
   }
 
-  renderEntries(entries = store.listEntries(this.slug)) {
-    renderEntries({ select: this.select, listBox: this.listBox, definition: this.def }, entries, this.env ? this.env.id : null);
-    this.picker?.show(this.env); // workspace hook
+  /** Redraw the entry bar (once per task, however often it is asked for). */
+  renderEntries() {
+    if (this.renderQueued) return;
+    this.renderQueued = true;
+    queueMicrotask(() => {
+      this.renderQueued = false;
+      if (this.disposed) return;
+      this.list.render(this.env ? this.env.id : null);
+      this.picker?.show(this.env); // workspace hook
+    });
   }
 
   // ---- export, import, print (transfer.js) ----------------------------------------------
@@ -358,13 +481,13 @@ export class WorksheetController {
     this.flush();
     if (!this.env) return this.say("nothing-to-export", "还没有可导出的内容：先填写一些内容。");
     transfer.downloadBackup([this.env], engine.localToday(), this.def.title, this.env.name);
-    if (store.storageHealth() !== "ok" && store.listAll().length <= 1) this.unexported = false;
+    if (store.storageHealth() !== "ok" && store.allNow().length <= 1) this.unexported = false;
     this.say("exported-entry", `已导出“${this.env.name}”。请把文件保存在安全的地方。`);
   }
 
   async exportAll() {
     this.flush();
-    const entries = store.listAll();
+    const entries = [...store.allNow()];
     const records = await people.allRecords(); // workspace hook: backups carry people and actions
     if (!entries.length && !records.length) return this.say("nothing-to-export", "本机还没有任何条目可以备份。");
     transfer.downloadBackup(entries, engine.localToday(), "全部工作表备份", { records });
@@ -433,6 +556,9 @@ export class WorksheetController {
         this.load(this.env ? this.env.id : null);
       },
       memoryOnly: () => (this.unexported = true),
+      progress: this.progress,
+      exportSome: (entries) => transfer.downloadBackup(entries, engine.localToday(), "未保存的导入条目"),
+      reveal: () => this.notice.node.scrollIntoView({ block: "nearest" }),
     });
   }
 
@@ -451,7 +577,7 @@ export class WorksheetController {
 
   remindBackup() {
     if (store.storageHealth() !== "ok") return;
-    const days = daysWithoutBackup(store.listAll(), store.getMeta().last_backup_at, Date.now(), BACKUP_REMIND_DAYS);
+    const days = daysWithoutBackup(store.allNow(), store.metaNow().last_backup_at, Date.now(), BACKUP_REMIND_DAYS);
     if (days !== null) {
       this.say("backup-reminder", `已有 ${days} 天没有备份了。浏览器清理数据（例如 Safari 七天不访问就会清除）时条目会丢失，建议现在备份。`, "warning", { id: "backup-now", label: "备份全部工作表", run: () => this.exportAll() });
     }

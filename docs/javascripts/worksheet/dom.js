@@ -8,12 +8,14 @@ export function el(tag, props = {}, text) {
   return node;
 }
 
+const formats = {};
+const format = (sameDay) =>
+  (formats[sameDay] ??= new Intl.DateTimeFormat("zh-CN", sameDay
+    ? { hour12: false, hour: "2-digit", minute: "2-digit", second: "2-digit" }
+    : { hour12: false, year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit" }));
+
 /** A saved time for the reader: the clock time today, else the date and time. */
 export function timeText(iso) {
   const d = new Date(iso);
-  const sameDay = d.toDateString() === new Date().toDateString();
-  const opts = sameDay
-    ? { hour12: false, hour: "2-digit", minute: "2-digit", second: "2-digit" }
-    : { hour12: false, year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit" };
-  return d.toLocaleString("zh-CN", opts);
+  return format(d.toDateString() === new Date().toDateString()).format(d);
 }

@@ -33,7 +33,7 @@ export async function newEntry(ctl) {
   ctl.flush();
   const name = await ctl.dialog.askName("新建条目", "给新条目起个名字，例如“小孙 · 2026 Q3”。", `${ctl.def.title} · ${engine.localToday()}`, "新建");
   if (!name) return;
-  const env = store.createEntry(ctl.slug, ctl.def.version, name, {}, { completion: 0 }).env;
+  const env = ctl.create(name, {}).env;
   ctl.load(env.id);
   focusForm(ctl);
 }
@@ -44,10 +44,10 @@ export async function renameEntry(ctl) {
   const name = await ctl.dialog.askName("重命名条目", "条目的新名称：", ctl.env.name, "重命名");
   if (!name || !ctl.env) return;
   ctl.flush();
-  const base = store.getEntry(ctl.slug, ctl.env.id) || ctl.env; // the freshest copy: never undo another tab's edits
-  const result = ctl.put({ ...base, name, rev: Math.max(base.rev, ctl.env.rev) + 1, saved_at: new Date().toISOString(), vid: undefined, parent: vidOf(base) });
+  const base = store.entryNow(ctl.slug, ctl.env.id) || ctl.env; // the freshest copy: never undo another tab's edits
+  const result = ctl.write({ ...base, name, rev: Math.max(base.rev, ctl.env.rev) + 1, saved_at: new Date().toISOString(), vid: undefined, parent: vidOf(base) });
   ctl.hold(result.env);
-  if (!result.saved) ctl.unexported = true;
+  ctl.track(result);
   ctl.fields.write(ctl.env.data);
   ctl.renderEntries();
   ctl.say("renamed", `已重命名为“${name}”。`);
@@ -56,7 +56,7 @@ export async function renameEntry(ctl) {
 export function duplicateEntry(ctl) {
   ctl.flush();
   if (!ctl.env) return ctl.say("nothing-to-duplicate", "还没有条目可以复制。");
-  const env = store.createEntry(ctl.slug, ctl.def.version, clip(`${ctl.env.name}（副本）`, LIMITS.nameChars), structuredClone(ctl.env.data), { completion: ctl.env.completion }).env;
+  const env = ctl.write(store.buildEntry(ctl.slug, ctl.def.version, clip(`${ctl.env.name}（副本）`, LIMITS.nameChars), structuredClone(ctl.env.data), { completion: ctl.env.completion }), { exact: true, current: true }).env;
   ctl.load(env.id);
   ctl.say("duplicated", `已复制为新条目“${env.name}”，现在编辑的是副本。`);
 }
@@ -64,14 +64,14 @@ export function duplicateEntry(ctl) {
 export function deleteEntry(ctl) {
   ctl.flush();
   if (!ctl.env) return ctl.say("nothing-to-delete", "还没有条目可以删除。");
-  const removed = store.getEntry(ctl.slug, ctl.env.id) || ctl.env;
-  store.deleteEntry(ctl.slug, removed.id);
+  const removed = store.entryNow(ctl.slug, ctl.env.id) || ctl.env;
+  store.removeEntry(ctl.slug, removed.id);
   ctl.load(null);
   ctl.say("deleted", `已删除“${removed.name}”。`, "info", {
     label: "撤销",
     run: () => {
       ctl.flush();
-      store.putEntry(removed, { exact: true });
+      store.writeEntry(removed, { exact: true });
       ctl.load(removed.id);
       ctl.say("restored", `已恢复“${removed.name}”。`);
       focusEntry(ctl);
@@ -96,7 +96,7 @@ export function clearForm(ctl) {
 
 export async function clearAllData(ctl) {
   ctl.flush();
-  const entries = store.listAll();
+  const entries = store.allNow();
   const ok = await ctl.dialog.ask({
     kind: "clear-all",
     title: "清除本机所有数据",
@@ -114,7 +114,9 @@ export async function clearAllData(ctl) {
   if (!ok) return ctl.say("clear-cancelled", "已取消，没有删除任何数据。");
   clearTimeout(ctl.saveTimer);
   ctl.dirty = false;
-  store.clearAll();
+  await store.clearAll();
+  clearTimeout(ctl.saveTimer);
+  ctl.dirty = false;
   ctl.unexported = false;
   ctl.load(null);
   ctl.say("cleared", "本站在这台电脑上的数据已全部清除。");

@@ -36,8 +36,11 @@ export const BACKUP_SCHEMA_VERSION = 1;
 
 /** Limits of what a record or backup file may hold. */
 export const LIMITS = Object.freeze({
-  fileChars: 5_000_000, // a backup file's text
-  entries: 5000, // entries in one backup
+  // A backup file's text, and its entries: far above what the site can export and
+  // store (a browser's longest string is about 2^29 characters), so every backup the
+  // site made restores where it was made.
+  fileChars: 1_000_000_000,
+  entries: 1_000_000,
   nameChars: 120, // an entry name (code points)
   records: 20000, // records in one backup
   personChars: 60, // a person's name
@@ -387,7 +390,7 @@ export function makeBackup(entries, site, exportedAt = new Date().toISOString(),
  */
 export function parseBackup(text) {
   if (typeof text !== "string" || !text.trim()) fail("empty", "文件是空的。");
-  if (text.length > LIMITS.fileChars) fail("too_large", "文件太大（超过 5 MB），不像是本站导出的备份。");
+  if (text.length > LIMITS.fileChars) fail("too_large", "文件太大，不像是本站导出的备份。");
   let doc;
   try {
     doc = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);

@@ -18,6 +18,8 @@ if (engine.PYTHON_START === "worksheet" && document.querySelector("[data-ws-root
 const mounted = new Set();
 /** @type {Set<WorkspacePage>} the agents' workspace (人员与跟进), when on show */
 const workspaces = new Set();
+/** Roots already given a controller (it sets data-ws-mounted once its entries are shown). */
+const taken = new WeakSet();
 
 function mountAll(root) {
   for (const c of mounted) if (!c.root.isConnected) {
@@ -28,8 +30,8 @@ function mountAll(root) {
     w.dispose();
     workspaces.delete(w);
   }
-  const roots = [...root.querySelectorAll("[data-ws-root]:not([data-ws-mounted])")];
-  for (const node of roots) node.setAttribute("data-ws-mounted", "");
+  const roots = [...root.querySelectorAll("[data-ws-root]:not([data-ws-mounted])")].filter((node) => !taken.has(node));
+  for (const node of roots) taken.add(node);
   // A workspace link names the entry to open (?entry=<id>): choose it before mounting.
   const opening = new URLSearchParams(location.search).has("entry") ? openFromAddress(roots) : null;
   const mount = () => {
@@ -58,15 +60,14 @@ function flushAll() {
   for (const c of mounted) c.flush();
 }
 
-// Save before the page goes away, whatever the reason.
+// Save before the page goes away, whatever the reason (the writes are issued at once,
+// inside the event: the page may not get another task). Hidden also covers a tab
+// switched away from, then killed, and mobile browsers that never send pagehide.
 window.addEventListener("pagehide", flushAll);
 document.addEventListener("visibilitychange", () => {
   if (document.visibilityState === "hidden") flushAll();
 });
-// Another tab changed an entry.
-window.addEventListener("storage", (event) => {
-  for (const c of mounted) c.onStorage(event);
-});
+// News from other tabs reaches each controller through store.onChange.
 // Material re-renders content on instant navigation: flush edits first.
 document.addEventListener("click", (event) => {
   if (event.target.closest && event.target.closest("a[href]")) flushAll();
@@ -83,7 +84,10 @@ if (window.document$ && typeof window.document$.subscribe === "function") {
   mountAll(document);
 }
 
-// Ask the browser not to evict our data under storage pressure (where it allows).
-if (navigator.storage && navigator.storage.persist && store.storageHealth() === "ok") {
-  navigator.storage.persisted().then((yes) => yes || navigator.storage.persist()).catch(() => {});
-}
+// Ask the browser not to evict our data under storage pressure (where it allows: there
+// is no navigator.storage on a plain-HTTP intranet host).
+store.ready().then(() => {
+  if (navigator.storage && navigator.storage.persist && store.storageHealth() === "ok") {
+    navigator.storage.persisted().then((yes) => yes || navigator.storage.persist()).catch(() => {});
+  }
+}, () => {});

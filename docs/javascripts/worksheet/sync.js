@@ -299,7 +299,8 @@ export function planImport(incoming, existing) {
     else if (local.name === env.name && sameData(local.data, env.data)) item = { env, status: "same", existing: local };
     else {
       // Already imported once as a kept copy? Then there is nothing new.
-      const copy = existing.find((e) => e.worksheet === env.worksheet && e.name === clip(env.name + IMPORT_SUFFIX, LIMITS.nameChars) && sameData(e.data, env.data));
+      const copyName = clip(env.name + IMPORT_SUFFIX, LIMITS.nameChars);
+      const copy = existing.find((e) => e.name === copyName && e.worksheet === env.worksheet && sameData(e.data, env.data));
       item = copy ? { env, status: "same", existing: copy } : { env, status: "conflict", existing: local };
     }
     items.push(item);

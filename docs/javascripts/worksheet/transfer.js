@@ -5,7 +5,7 @@
 // file. No DOM access at import time, so the pure parts (file names, the stand-in
 // Markdown) are tested by `node --test`.
 
-import { EnvelopeError, LIMITS, clip, makeBackup as buildBackup, parseBackup } from "./envelope.js";
+import { EnvelopeError, clip, makeBackup as buildBackup, parseBackup } from "./envelope.js";
 import { applyImport, planImport } from "./sync.js";
 import { el, timeText } from "./dom.js";
 
@@ -57,20 +57,98 @@ export function downloadBackup(entries, today, ...what) {
   download(`${fileName(siteName(), ...what, today)}.json`, JSON.stringify(makeBackup(entries, records), null, 2));
 }
 
+/** Above this a file is not even read: far beyond anything the site can export (a browser's longest string). */
+const MAX_FILE_BYTES = 1_500_000_000;
+
 /**
- * Read and check a file the reader picked. Resolves to {site, exported_at, entries};
- * rejects with an EnvelopeError (stable code, Chinese message).
+ * Read and check a file the reader picked. Resolves to {site, exported_at, entries,
+ * records}; rejects with an EnvelopeError (stable code, Chinese message). There is no
+ * size limit below what the site itself can export and store.
  * @param {File} file
  */
 export async function readBackupFile(file) {
-  if (file.size > LIMITS.fileChars) throw new EnvelopeError("too_large", "文件太大（超过 5 MB），不像是本站导出的备份。");
-  let text;
+  const mb = `${Math.round(file.size / 1e6)} MB`;
+  if (file.size > MAX_FILE_BYTES) throw new EnvelopeError("too_large", `文件太大（约 ${mb}），不像是本站导出的备份。`);
+  let parsed;
   try {
-    text = await file.text();
-  } catch {
-    throw new EnvelopeError("unreadable", "浏览器读不了这个文件。");
+    parsed = await parseInWorker(file);
+  } catch (err) {
+    if (!(err && err.fallback)) throw err;
+    // No worker here: the same check on the page itself.
+    let text;
+    try {
+      text = await file.text();
+    } catch {
+      throw new EnvelopeError(file.size > 200_000_000 ? "too_large" : "unreadable", file.size > 200_000_000 ? `文件太大（约 ${mb}），浏览器无法一次读入。` : "浏览器读不了这个文件。");
+    }
+    parsed = parseBackup(text);
   }
-  return parseBackup(text);
+  return { ...parsed, records: Array.isArray(parsed.records) ? parsed.records : [] };
+}
+
+/**
+ * parseBackup in a module worker (import-worker.js): the page only receives the
+ * checked entries, a chunk per task. Rejects with an EnvelopeError for a bad file, or
+ * with {fallback: true} when no worker can run here.
+ */
+function parseInWorker(file) {
+  return new Promise((resolve, reject) => {
+    let worker;
+    try {
+      worker = new Worker(new URL("./import-worker.js", import.meta.url), { type: "module" });
+    } catch {
+      reject({ fallback: true });
+      return;
+    }
+    let head = null;
+    const entries = [];
+    worker.onmessage = (event) => {
+      const m = event.data || {};
+      if (m.head) head = m.head;
+      else if (m.entries) for (const env of m.entries) entries.push(env);
+      else if (m.done) {
+        worker.terminate();
+        resolve({ ...head, entries });
+      } else if (m.error) {
+        worker.terminate();
+        reject(new EnvelopeError(m.error.code, m.error.message));
+      }
+    };
+    worker.onerror = (event) => {
+      event.preventDefault();
+      worker.terminate();
+      reject({ fallback: true });
+    };
+    worker.postMessage({ file });
+  });
+}
+
+const nextTask = () => new Promise((resolve) => setTimeout(resolve, 0));
+
+/**
+ * sync.planImport over slices of the file, yielding to the page between them: the same
+ * plan, without one long task for thousands of entries. Entries added by an earlier
+ * slice count as present for the later ones (a file that holds one entry twice).
+ */
+export async function planInChunks(incoming, existing, size = 400) {
+  const plan = { items: [], counts: { add: 0, same: 0, conflict: 0 }, bySlug: {} };
+  let known = existing;
+  for (let i = 0; i < incoming.length || i === 0; i += size) {
+    const part = planImport(incoming.slice(i, i + size), known);
+    plan.items.push(...part.items);
+    for (const k of Object.keys(plan.counts)) plan.counts[k] += part.counts[k];
+    for (const [slug, c] of Object.entries(part.bySlug)) {
+      const t = (plan.bySlug[slug] ??= { add: 0, same: 0, conflict: 0, names: [] });
+      t.add += c.add;
+      t.same += c.same;
+      t.conflict += c.conflict;
+      for (const n of c.names) t.names.push(n);
+    }
+    const added = part.items.filter((it) => it.status === "add").map((it) => it.env);
+    if (added.length) known = known.concat(added);
+    if (i + size < incoming.length) await nextTask();
+  }
+  return plan;
 }
 
 /**
@@ -78,15 +156,16 @@ export async function readBackupFile(file) {
  * @param {{slug: string, fileName: string, parsed: object, plan: object, titles: Record<string, string>, when: (iso: string) => string}} o
  * @returns {{spec: object, nothing: boolean, mode: () => "overwrite"|"keep-both"}} spec for Dialog.ask
  */
-export function importDialog({ slug, fileName: name, parsed, plan, titles, when }) {
+export function importDialog({ slug, fileName: name, parsed, plan, titles, when, newRecords = 0 }) {
   const { counts, bySlug } = plan;
   const title = (s) => titles[s] || s;
-  const nothing = counts.add + counts.conflict === 0;
+  const nothing = counts.add + counts.conflict === 0 && newRecords === 0;
   let overwrite = null;
+  const records = (parsed.records || []).length;
   const spec = {
     kind: "import",
     title: "从备份恢复：先看看文件里有什么",
-    desc: `文件“${name}”包含 ${parsed.entries.length} 个条目${parsed.site ? `，来自“${parsed.site}”` : ""}${parsed.exported_at ? `，导出于 ${when(parsed.exported_at)}` : ""}。在您点“导入”之前，本机数据不会有任何改动。`,
+    desc: `文件“${name}”包含 ${parsed.entries.length} 个条目${records ? `和 ${records} 条其他记录（人员、行动等${newRecords < records ? `，其中 ${newRecords} 条是新的或更新的` : ""}）` : ""}${parsed.site ? `，来自“${parsed.site}”` : ""}${parsed.exported_at ? `，导出于 ${when(parsed.exported_at)}` : ""}。在您点“导入”之前，本机数据不会有任何改动。`,
     ok: "导入",
     noOk: nothing,
     cancel: nothing ? "关闭" : "取消",
@@ -138,45 +217,97 @@ export function importDialog({ slug, fileName: name, parsed, plan, titles, when 
   return { spec, nothing, mode: () => (overwrite && overwrite.checked ? "overwrite" : "keep-both") };
 }
 
+const NO_PROGRESS = { show() {}, hide() {} };
+const key = (e) => `${e.worksheet}.${e.id}`;
+/** A few names, quoted, for a notice. */
+const someNames = (envs, n = 3) => envs.slice(0, n).map((e) => `“${e.name}”`).join("、") + (envs.length > n ? " 等" : "");
+
 /**
- * The whole import of a chosen file: read it, show the dry run, write on "导入",
- * and offer an undo. Nothing is written before the reader confirms; a bad file
- * changes nothing. Every outcome is told through `say(code, text, kind, action, reason)`.
+ * The whole import of a chosen file: read it, show the dry run, write on "导入" (in
+ * chunks, with progress), and offer an undo. Nothing is written before the reader
+ * confirms; a bad file changes nothing. The result says exactly how many entries were
+ * saved, and names those that could only be kept in this page's memory (storage full).
+ * Every outcome is told through `say(code, text, kind, action, reason)`.
  * @param {{file: File, slug: string, titles: Record<string, string>, store: object,
- *   ask: (spec: object) => Promise<boolean>, say: Function, reload: () => void, memoryOnly: () => void}} o
- *   store: storage.js; reload: show the current entry again after a change
+ *   ask: (spec: object) => Promise<boolean>, say: Function, reload: () => void, memoryOnly: () => void,
+ *   progress?: {show: (done: number, total: number, what: string) => void, hide: () => void},
+ *   exportSome?: (entries: object[]) => void, reveal?: () => void}} o
+ *   store: storage.js; reload: show the current entry again after a change; exportSome:
+ *   download these entries as a backup; reveal: bring the notice into view
  */
-export async function importBackup({ file, slug, titles, store, ask, say, reload, memoryOnly }) {
+export async function importBackup({ file, slug, titles, store, ask, say, reload, memoryOnly, progress = NO_PROGRESS, exportSome, reveal = () => {} }) {
   let parsed;
   try {
     parsed = await readBackupFile(file);
   } catch (err) {
     const known = err instanceof EnvelopeError;
     say("import-failed", `无法导入“${file.name}”：${known ? err.message : "文件无法读取。"}本机数据没有任何改动。`, "error", undefined, known ? err.code : "unreadable");
+    reveal();
     return;
   }
-  const plan = planImport(parsed.entries, store.listAll());
-  const dialog = importDialog({ slug, fileName: file.name, parsed, plan, titles, when: timeText });
+  await store.ready();
+  const plan = await planInChunks(parsed.entries, store.allNow());
+  // Workspace records: new ones, and newer versions of ones this browser holds.
+  const recordsBefore = [];
+  const records = [];
+  for (const r of parsed.records) {
+    const have = await store.getRecord(r.kind, r.id);
+    if (!have || String(r.saved_at || "") > String(have.saved_at || "")) {
+      records.push(r);
+      recordsBefore.push(have ? { had: have } : { gone: { kind: r.kind, id: r.id } });
+    }
+  }
+  const dialog = importDialog({ slug, fileName: file.name, parsed, plan, titles, when: timeText, newRecords: records.length });
   if (!(await ask(dialog.spec)) || dialog.nothing) return say("import-cancelled", "已取消导入，本机数据没有改动。", "info");
   const { put, replaced } = applyImport(plan, dialog.mode());
-  const before = new Map(replaced.map((e) => [`${e.worksheet}.${e.id}`, e]));
-  const inMemory = put.filter((env) => !store.putEntry(env, { exact: true }).saved).length > 0;
-  if (inMemory) memoryOnly();
+  const before = new Map(replaced.map((e) => [key(e), e]));
+  const show = (done, total) => progress.show(done, total, "正在导入");
+  let result;
+  try {
+    result = await store.putMany({ entries: put, records }, { onProgress: show });
+  } finally {
+    progress.hide();
+  }
   reload();
   const others = put.filter((e) => e.worksheet !== slug).length;
-  const text = `已导入 ${put.length} 个条目${others ? `（其中 ${others} 个属于其他工作表，打开相应页面即可看到）` : ""}${plan.counts.same ? `，${plan.counts.same} 个与本机相同已跳过` : ""}。${inMemory ? "注意：浏览器存储不可用，导入的条目只在本页内存中。" : ""}`;
-  say("imported", text, inMemory ? "warning" : "info", {
+  const recText = records.length ? `，${records.length} 条其他记录` : "";
+  const skipped = plan.counts.same ? `，${plan.counts.same} 个与本机相同已跳过` : "";
+  if (result.memoryOnly || result.failed.length) {
+    // Say exactly what is on disk and what is not.
+    const memoryIds = new Set(result.memoryIds);
+    const unsaved = put.filter((e) => memoryIds.has(e.id));
+    const savedCount = put.length - unsaved.length - result.failed.filter((id) => put.some((e) => e.id === id)).length;
+    if (result.memoryOnly) memoryOnly();
+    let text = `导入没有全部完成：文件中的 ${put.length} 个条目，已有 ${Math.max(0, savedCount)} 个保存在本机`;
+    if (unsaved.length) text += `；另有 ${unsaved.length} 个（${someNames(unsaved)}）因浏览器存储已满，暂时只在本页内存中。请马上导出这些条目，或删除不需要的条目腾出空间（腾出后会自动写入本机）`;
+    if (result.failed.length) text += `；${result.failed.length} 个无法保存`;
+    say("import-partial", `${text}。`, "warning", unsaved.length && exportSome ? { id: "export-unsaved", label: `导出未保存的 ${unsaved.length} 个条目`, run: () => exportSome(unsaved) } : undefined);
+    reveal();
+    return;
+  }
+  const text = `已导入 ${put.length} 个条目${others ? `（其中 ${others} 个属于其他工作表，打开相应页面即可看到）` : ""}${recText}${skipped}。`;
+  say("imported", text, "info", {
     label: "撤销导入",
-    run: () => {
+    run: async () => {
+      const restore = [];
+      const remove = [];
       for (const env of put) {
-        const old = before.get(`${env.worksheet}.${env.id}`);
-        if (old) store.putEntry(old, { exact: true });
-        else store.deleteEntry(env.worksheet, env.id);
+        const old = before.get(key(env));
+        if (old) restore.push(old);
+        else remove.push({ slug: env.worksheet, id: env.id });
+      }
+      const restoreRecords = recordsBefore.filter((x) => x.had).map((x) => x.had);
+      for (const x of recordsBefore) if (x.gone) remove.push(x.gone);
+      try {
+        await store.putMany({ entries: restore, records: restoreRecords, remove }, { onProgress: (d, t) => progress.show(d, t, "正在撤销导入") });
+      } finally {
+        progress.hide();
       }
       reload();
       say("import-undone", "已撤销导入，本机数据恢复到导入之前。", "info");
     },
   });
+  reveal();
 }
 
 // ---- Markdown ----------------------------------------------------------------------------
