@@ -13,11 +13,12 @@ import re
 from pathlib import Path
 from typing import Any
 
+import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
 from tests import ics_rules
-from tests.support.pages import dialog_name, stored, wait_saved
+from tests.support.pages import STORAGE_MODULE, dialog_name, stored, wait_saved
 
 from .conftest import wait_ready
 
@@ -40,6 +41,7 @@ def _same_document(page: Any) -> bool:
     return page.evaluate("window.__sameDocument === true")
 
 
+@pytest.mark.python_autostart  # the workspace is drawn by Python after a reload
 def test_prepare_hold_and_follow_up_one_interview(page: Any, base_url: str) -> None:
     today = dt.date.today()
     day = lambda n: (today + dt.timedelta(days=n)).isoformat()  # noqa: E731
@@ -186,7 +188,6 @@ def test_prepare_hold_and_follow_up_one_interview(page: Any, base_url: str) -> N
     bad = [f"{v['id']}: {v['help']} {[n['target'] for n in v['nodes'][:12]]} {v['nodes'][0].get('failureSummary', '')[:200]}" for v in results.response["violations"] if v["impact"] in {"serious", "critical"}]
     assert not bad, bad
     assert page.evaluate("window.__xss") is None
-    records = page.evaluate("""() => Object.keys(localStorage).filter((k) => k.startsWith('/training/.ws.record.'))
-        .map((k) => JSON.parse(localStorage.getItem(k)))""")
+    records = page.evaluate(STORAGE_MODULE + """.then(async (m) => [...await m.listRecords("person"), ...await m.listRecords("action")])""")
     assert sorted(r["kind"] for r in records) == ["action", "person", "person"]
     assert json.dumps(records, ensure_ascii=False).count(person_id) == 2

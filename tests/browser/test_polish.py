@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+import pytest
 from playwright.sync_api import expect
 
 from tests.support.pages import GOAL, expect_notice, new_entry, notice, open_tools, open_ws, wait_saved
@@ -18,6 +19,7 @@ FORBIDDEN = re.compile(r"watchdog|python|pyodide|worker|wasm", re.IGNORECASE)
 STATUS = "[data-ws-engine-status]"
 
 
+@pytest.mark.python_autostart  # the download must start on its own
 def test_a_stalled_download_shows_the_wait_then_a_chinese_failure_with_retry(page: Any, base_url: str) -> None:
     # The runtime's big file never arrives (a route that is never fulfilled).
     stalled: list[str] = []

@@ -524,7 +524,7 @@ def test_without_indexeddb_entries_are_kept_in_localstorage(quiet: Any, base_url
     assert json.loads(a.evaluate("(k) => localStorage.getItem(k)", keys[0]))["data"]["goal_text"] == "没有数据库时写的"
     expect(notice(a)).to_be_hidden()  # nothing to warn about: it is on disk
     # Workspace records use their own keys (STORAGE_API).
-    a.evaluate(STORAGE_MODULE + ".then((m) => m.putRecord({kind: 'action', id: 'a1', text: '跟进'}))")
+    a.evaluate(STORAGE_MODULE + ".then((m) => m.putRecord({kind: 'action', id: 'a1', person: 'p1', text: '跟进', status: 'open'}))")
     assert json.loads(a.evaluate(f"localStorage.getItem({json.dumps(PREFIX + 'record.action.a1')})"))["text"] == "跟进"
     # Two tabs still hear of each other (the storage event).
     b = quiet.new_page()
