@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+import pytest
 from playwright.sync_api import expect
 
 from tests.sitebuild import SUB_PATH, free_port, serve
@@ -19,6 +20,7 @@ LECTURES = ["导入篇", "第一讲", "第二讲", "第三讲", "第四讲", "�
 MOVED = "/moved" + SUB_PATH
 
 
+@pytest.mark.python_autostart  # the page starts Python when idle: its request comes through the base
 def test_print_page_works_under_a_moved_sub_path(page: Any, context: Any, site_root: tuple[Path, int],
                                                  tmp_path: Path) -> None:
     # The shared build, made for http://127.0.0.1:<port>/training/, served at /moved/training/

@@ -75,6 +75,10 @@ const pending = new Map();
 const latest = new Map();
 /** Writes on their way: key → {s, done: Promise<boolean>}. */
 const inflight = new Map();
+/** id → the newest write of that key not yet known to be on disk (for the unload journal). */
+const unconfirmed = new Map();
+/** ids whose write journalUnconfirmed() also copied to localStorage. */
+const journaled = new Set();
 let seq = 0;
 let unreadableStored = 0;
 let unreadableLocal = 0;
@@ -327,6 +331,16 @@ function commit(ops, { durability = "strict" } = {}) {
   const done = persist(stamped, durability).then((ok) => {
     for (const op of stamped) {
       if (inflight.get(op.id) && inflight.get(op.id).s === op.s) inflight.delete(op.id);
+      if (ok && unconfirmed.get(op.id) === op) {
+        unconfirmed.delete(op.id);
+        if (journaled.delete(op.id)) {
+          try {
+            ls.removeItem(lsKeyOf(op)); // on disk now: the journal copy is not needed
+          } catch {
+            /* the next visit's migration removes it */
+          }
+        }
+      }
       if (latest.get(op.id) !== op.s) continue; // a newer write of this key decides
       if (ok) pending.delete(op.id);
       else pending.set(op.id, op);
@@ -339,7 +353,10 @@ function commit(ops, { durability = "strict" } = {}) {
     }
     return ok;
   });
-  for (const op of stamped) inflight.set(op.id, { s: op.s, done });
+  for (const op of stamped) {
+    inflight.set(op.id, { s: op.s, done });
+    unconfirmed.set(op.id, op);
+  }
   return done;
 }
 
@@ -1003,8 +1020,33 @@ export function ready() {
   return opening;
 }
 
+/**
+ * The page is going away (or hidden, maybe for good) with IndexedDB writes still on
+ * their way: a browser killed now could lose them. Copy those entries synchronously to
+ * their localStorage keys as well; the next visit's migration (migrationStep) takes each
+ * one over when it is newer than what IndexedDB holds (its parent is the stored version)
+ * and removes the key once IndexedDB has it.
+ */
+function journalUnconfirmed() {
+  if (backend !== "idb" || !ls) return;
+  for (const op of [...unconfirmed.values(), ...pending.values()]) {
+    if (op.kind !== "entry" || op.value === undefined) continue;
+    try {
+      ls.setItem(lsKeyOf(op), JSON.stringify(op.value));
+      journaled.add(op.id);
+    } catch {
+      return; // localStorage full or off: IndexedDB is all we have
+    }
+  }
+}
+
 async function init() {
   ls = probeLocal();
+  // Registered after main.js's own pagehide/visibilitychange flush: its writes are in.
+  window.addEventListener("pagehide", journalUnconfirmed);
+  document.addEventListener("visibilitychange", () => {
+    if (document.visibilityState === "hidden") journalUnconfirmed();
+  });
   if (idb.factory()) {
     try {
       db = await idb.open(DB_NAME, STORES);
