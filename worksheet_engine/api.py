@@ -130,6 +130,14 @@ def worksheet_info(slug: str | None = None) -> dict[str, Any]:
     return {s: ws.to_info_dict() for s, ws in WORKSHEETS.items()}
 
 
+def _fault_json(exc: Exception) -> str:
+    """A fault as the browser's ``{"error": {code, message}}`` (never a traceback)."""
+    if isinstance(exc, WorksheetError):
+        return json.dumps({"error": {"code": exc.code, "message": str(exc)}}, ensure_ascii=False)
+    return json.dumps({"error": {"code": "internal", "message": f"检查程序内部出错：{type(exc).__name__}"}},
+                      ensure_ascii=False)
+
+
 def evaluate_json(slug: str, payload_json: str, today: str | None = None, context_json: str | None = None,
                   entry_json: str | None = None) -> str:
     """Browser entry point: JSON in, JSON out; faults come back as ``{"error": …}``.
@@ -157,13 +165,8 @@ def evaluate_json(slug: str, payload_json: str, today: str | None = None, contex
             result["document_md"] = entry_document(get(slug), data, str(result.get("report_md") or ""),
                                                    entry.get("name") or "", entry.get("saved") or "")
         return json.dumps(result, ensure_ascii=False)
-    except WorksheetError as exc:
-        return json.dumps({"error": {"code": exc.code, "message": str(exc)}}, ensure_ascii=False)
     except Exception as exc:  # noqa: BLE001 - the reader must never see a traceback
-        return json.dumps(
-            {"error": {"code": "internal", "message": f"检查程序内部出错：{type(exc).__name__}"}},
-            ensure_ascii=False,
-        )
+        return _fault_json(exc)
 
 
 def _catalog() -> dict[str, dict[str, str]]:
@@ -220,10 +223,5 @@ def call_json(name: str, payload_json: str, today: str | None = None) -> str:
         except (TypeError, ValueError) as exc:
             raise EntryFormatError("数据不是有效的 JSON。") from exc
         return json.dumps(fn(payload, today), ensure_ascii=False)
-    except WorksheetError as exc:
-        return json.dumps({"error": {"code": exc.code, "message": str(exc)}}, ensure_ascii=False)
     except Exception as exc:  # noqa: BLE001 - the reader must never see a traceback
-        return json.dumps(
-            {"error": {"code": "internal", "message": f"检查程序内部出错：{type(exc).__name__}"}},
-            ensure_ascii=False,
-        )
+        return _fault_json(exc)

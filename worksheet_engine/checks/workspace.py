@@ -59,7 +59,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..lang.values import parse_date
+from ..lang.values import parse_date, parse_time
 from .copied_goals import goal_key, same_goals_across_agents
 from .ics import CalendarEvent, build_calendar, uid_for
 
@@ -74,7 +74,6 @@ INTERVIEW = "interview"
 #: Limits of what one snapshot is read for (a manager's agents, a few years of entries).
 MAX_PEOPLE, MAX_ACTIONS, MAX_ENTRIES, MAX_ROWS = 500, 5000, 5000, 30
 _ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
-_TIME = re.compile(r"^\s*(\d{1,2})\s*[:：点]\s*(\d{2})?\s*分?\s*$")
 _PAREN = re.compile(r"[（(].*?[)）]")
 _SPACE = re.compile(r"\s+")
 _FILENAME_BAD = re.compile(r'[\x00-\x1f\x7f\\/:*?"<>|\s]+')
@@ -126,12 +125,7 @@ def row_key(entry_id: str, kind: str, *parts: Any) -> str:
     return f"{entry_id}:{kind}:{digest}"
 
 
-def _time(text: str) -> _dt.time | None:
-    m = _TIME.match(text)
-    if not m:
-        return None
-    hour, minute = int(m.group(1)), int(m.group(2) or 0)
-    return _dt.time(hour, minute) if hour < 24 and minute < 60 else None
+_time = parse_time
 
 
 # --- the snapshot, read ------------------------------------------------------------------------

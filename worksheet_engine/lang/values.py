@@ -61,6 +61,22 @@ def parse_date(text: Any) -> _dt.date | None:
         return None
 
 
+_TIME = re.compile(r"^\s*(\d{1,2})\s*[:：点]\s*(\d{2})?\s*分?\s*$")
+
+
+def parse_time(text: Any) -> _dt.time | None:
+    """A time of day as typed (``14:30``, ``9：05``, ``14点``, ``14点30分``), or None.
+
+    >>> parse_time("14点30分"), parse_time("9:05"), parse_time("25:00")
+    (datetime.time(14, 30), datetime.time(9, 5), None)
+    """
+    m = _TIME.match(text) if isinstance(text, str) else None
+    if not m:
+        return None
+    hour, minute = int(m.group(1)), int(m.group(2) or 0)
+    return _dt.time(hour, minute) if hour < 24 and minute < 60 else None
+
+
 def parse_number(text: Any) -> float | None:
     """A typed number, or ``None`` when the text is not one number.
 

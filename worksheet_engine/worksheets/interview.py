@@ -53,7 +53,7 @@ from ..checks.ics import CalendarEvent, build_calendar
 from ..checks.questions import STAGE_LABELS, STAGES, classify_question
 from ..checks.copied_goals import same_goals_across_agents
 from ..checks.workspace import interview_context
-from ..lang.values import parse_date
+from ..lang.values import parse_date, parse_time
 from ..markdown import md_escape, md_table, to_html
 from ..model import Context, Field, Missing, Section, Worksheet
 from ._shared import goal_criteria, issue, rows_of, short, text_of
@@ -81,7 +81,6 @@ _STATUS_TEXT = dict(_STATUS)
 _CELL = 300
 #: What the one-page brief shows at most (the rest is counted; the record has it all).
 _BRIEF_KPIS, _BRIEF_EVIDENCE, _BRIEF_QUESTIONS, _BRIEF_GOALS = 6, 3, 8, 3
-_TIME = re.compile(r"^\s*(\d{1,2})\s*[:：点]\s*(\d{2})?\s*分?\s*$")
 #: Agenda stages and their share of a 30-minute interview.
 _AGENDA = (("opening", "开场", 2), ("review", "回顾数据", 5), ("feedback", "BIA/BID 反馈", 5),
            ("listen", "倾听（3F）", 4), ("grow", "GROW 辅导", 8), ("agree", "达成一致", 4), ("closing", "结束", 2))
@@ -135,12 +134,7 @@ def _date(row: Mapping[str, Any], name: str) -> _dt.date | None:
     return parse_date(_cell(row, name))
 
 
-def _time(text: str) -> _dt.time | None:
-    m = _TIME.match(text)
-    if not m:
-        return None
-    hour, minute = int(m.group(1)), int(m.group(2) or 0)
-    return _dt.time(hour, minute) if hour < 24 and minute < 60 else None
+_time = parse_time
 
 
 def _cn_date(day: _dt.date | None) -> str:
