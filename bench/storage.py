@@ -112,7 +112,9 @@ def _longest(tasks: list[list[float]], start: float, end: float | None = None) -
 
 
 def _import(page: Any, data: bytes, name: str, keep_both: bool = False) -> dict[str, float]:
-    page.evaluate("Object.assign(window.__sb, {changeAt: null, dialogAt: null, okAt: null, doneAt: null, notice: ''})")
+    # No notice left from before: the result notice of this import is what ends it.
+    page.evaluate("""Object.assign(window.__sb, {changeAt: null, dialogAt: null, okAt: null, doneAt: null, notice: ''});
+      document.querySelectorAll('[data-ws-notice]').forEach((n) => { n.hidden = true; })""")
     page.set_input_files('[data-ws-action="import"]', files=[{"name": name, "mimeType": "application/json", "buffer": data}])
     page.wait_for_selector("[data-ws-dialog][open]", timeout=300_000)
     if keep_both:

@@ -111,4 +111,18 @@ test("import planning in chunks (transfer.planInChunks) gives sync.planImport's 
     assert.deepEqual(chunked.items.map((it) => [it.env.id, it.status]), whole.items.map((it) => [it.env.id, it.status]));
     assert.deepEqual(chunked.bySlug, whole.bySlug);
   }
+  // Seeded random files: overlaps, changed entries, duplicates, kept copies.
+  let seed = 7;
+  const rnd = (n) => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) % n);
+  for (let round = 0; round < 20; round++) {
+    const local = Array.from({ length: 60 }, (_, i) => env(i, `n${rnd(20)}`, String(rnd(3))));
+    for (let i = 0; i < 10; i++) local.push({ ...env(100 + i, `n${rnd(20)}（导入）`, String(rnd(3))), worksheet: rnd(2) ? "smart" : "swot" });
+    const file = Array.from({ length: 90 }, () => env(rnd(80), `n${rnd(20)}`, String(rnd(3))));
+    for (const size of [1, 7, 50]) {
+      const chunked = await planInChunks(file, local, size);
+      const whole = planImport(file, local);
+      assert.deepEqual(chunked.items.map((it) => [it.env.id, it.status]), whole.items.map((it) => [it.env.id, it.status]), `round ${round} size ${size}`);
+      assert.deepEqual(chunked.bySlug, whole.bySlug);
+    }
+  }
 });

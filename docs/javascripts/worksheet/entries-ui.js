@@ -117,13 +117,17 @@ export class EntryList {
     const { select } = this;
     const entries = this.source.entries();
     const currentId = this.currentId;
-    select.replaceChildren();
-    if (!entries.length || !currentId) select.append(new Option("（新条目，尚未保存）", "", false, !currentId));
     const shown = entries.slice(0, SELECT_LIMIT);
     if (currentId && !shown.some((e) => e.id === currentId)) {
       const cur = entries.find((e) => e.id === currentId);
       if (cur) shown.push(cur);
     }
+    // The same options as drawn last time (a save of the entry on show): nothing to redo.
+    const signature = JSON.stringify([currentId, entries.length, shown.map((e) => [e.id, e.name])]);
+    if (signature === this.selectSignature && select.value === (currentId || "")) return;
+    this.selectSignature = signature;
+    select.replaceChildren();
+    if (!entries.length || !currentId) select.append(new Option("（新条目，尚未保存）", "", false, !currentId));
     for (const e of shown) select.append(new Option(e.name, e.id, false, e.id === currentId));
     if (entries.length > shown.length) {
       const more = new Option(`……另有 ${entries.length - shown.length} 个较早的条目：请在“全部条目”中查找`, "", false, false);

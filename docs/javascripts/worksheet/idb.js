@@ -123,8 +123,10 @@ export function write(db, ops, durability = "strict") {
       failed = failed || (event.target && event.target.error) || tx.error;
     };
     try {
+      const stores = new Map();
       for (const op of ops) {
-        const os = tx.objectStore(op.store);
+        let os = stores.get(op.store);
+        if (!os) stores.set(op.store, (os = tx.objectStore(op.store)));
         if (op.clear) os.clear();
         else if (op.value === undefined) os.delete(op.key);
         else os.put(op.value, op.key);

@@ -291,6 +291,7 @@ const key = (env) => `${env.worksheet}\u0000${env.id}`;
  */
 export function planImport(incoming, existing) {
   const have = new Map(existing.map((e) => [key(e), e]));
+  let byName = null;
   const items = [];
   for (const env of incoming) {
     const local = have.get(key(env));
@@ -299,8 +300,17 @@ export function planImport(incoming, existing) {
     else if (local.name === env.name && sameData(local.data, env.data)) item = { env, status: "same", existing: local };
     else {
       // Already imported once as a kept copy? Then there is nothing new.
+      // Local entries by worksheet and name, made once: thousands of conflicts stay cheap.
+      if (!byName) {
+        byName = new Map();
+        for (const e of existing) {
+          const k = `${e.worksheet}\u0000${e.name}`;
+          if (!byName.has(k)) byName.set(k, []);
+          byName.get(k).push(e);
+        }
+      }
       const copyName = clip(env.name + IMPORT_SUFFIX, LIMITS.nameChars);
-      const copy = existing.find((e) => e.name === copyName && e.worksheet === env.worksheet && sameData(e.data, env.data));
+      const copy = (byName.get(`${env.worksheet}\u0000${copyName}`) || []).find((e) => sameData(e.data, env.data));
       item = copy ? { env, status: "same", existing: copy } : { env, status: "conflict", existing: local };
     }
     items.push(item);

@@ -5,8 +5,8 @@
 // file. No DOM access at import time, so the pure parts (file names, the stand-in
 // Markdown) are tested by `node --test`.
 
-import { EnvelopeError, clip, makeBackup as buildBackup, parseBackup } from "./envelope.js";
-import { applyImport, planImport } from "./sync.js";
+import { EnvelopeError, LIMITS, clip, makeBackup as buildBackup, parseBackup } from "./envelope.js";
+import { IMPORT_SUFFIX, applyImport, planImport } from "./sync.js";
 import { el, timeText } from "./dom.js";
 
 /** The site's name (mkdocs.yml site_name), for file names and backups. */
@@ -127,14 +127,33 @@ const nextTask = () => new Promise((resolve) => setTimeout(resolve, 0));
 
 /**
  * sync.planImport over slices of the file, yielding to the page between them: the same
- * plan, without one long task for thousands of entries. Entries added by an earlier
- * slice count as present for the later ones (a file that holds one entry twice).
+ * plan, without one long task for thousands of entries. Each slice is planned against
+ * just the local entries it can meet (same worksheet and id; or a kept copy, by its
+ * name), so a slice costs the same whatever the number of local entries. Entries
+ * added by an earlier slice count as present for the later ones (a file that holds
+ * one entry twice).
  */
 export async function planInChunks(incoming, existing, size = 400) {
+  const idKey = (e) => `${e.worksheet}\u0000${e.id}`;
+  const nameKey = (worksheet, name) => `${worksheet}\u0000${name}`;
+  const byId = new Map();
+  const byName = new Map();
+  for (const e of existing) {
+    if (!byId.has(idKey(e))) byId.set(idKey(e), e);
+    const k = nameKey(e.worksheet, e.name);
+    if (!byName.has(k)) byName.set(k, []);
+    byName.get(k).push(e);
+  }
   const plan = { items: [], counts: { add: 0, same: 0, conflict: 0 }, bySlug: {} };
-  let known = existing;
   for (let i = 0; i < incoming.length || i === 0; i += size) {
-    const part = planImport(incoming.slice(i, i + size), known);
+    const slice = incoming.slice(i, i + size);
+    const near = new Set();
+    for (const env of slice) {
+      const local = byId.get(idKey(env));
+      if (local) near.add(local);
+      for (const c of byName.get(nameKey(env.worksheet, clip(env.name + IMPORT_SUFFIX, LIMITS.nameChars))) || []) near.add(c);
+    }
+    const part = planImport(slice, [...near]);
     plan.items.push(...part.items);
     for (const k of Object.keys(plan.counts)) plan.counts[k] += part.counts[k];
     for (const [slug, c] of Object.entries(part.bySlug)) {
@@ -144,8 +163,7 @@ export async function planInChunks(incoming, existing, size = 400) {
       t.conflict += c.conflict;
       for (const n of c.names) t.names.push(n);
     }
-    const added = part.items.filter((it) => it.status === "add").map((it) => it.env);
-    if (added.length) known = known.concat(added);
+    for (const it of part.items) if (it.status === "add" && !byId.has(idKey(it.env))) byId.set(idKey(it.env), it.env);
     if (i + size < incoming.length) await nextTask();
   }
   return plan;
