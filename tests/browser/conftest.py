@@ -113,7 +113,8 @@ NO_PYTHON_SCRIPT = 'window.WS_PYTHON_START = "never";'
 def context(browser: Any, request: pytest.FixtureRequest) -> Iterator[Any]:
     ctx = browser.new_context(locale="zh-CN", accept_downloads=True)
     ctx.guard = guard_context(ctx)
-    if request.node.get_closest_marker("python_autostart") is None:
+    ctx.python_held = request.node.get_closest_marker("python_autostart") is None
+    if ctx.python_held:
         ctx.add_init_script(script=NO_PYTHON_SCRIPT)
     yield ctx
     problems = ctx.guard.problems()
@@ -130,7 +131,9 @@ def page(context: Any) -> Any:
 def page_without_python(context: Any) -> Any:
     """A page whose worksheets do not boot Python, even in a python_autostart test
     (``page`` is such a page in every other test)."""
-    context.add_init_script(script=NO_PYTHON_SCRIPT)
+    if not getattr(context, "python_held", False):
+        context.add_init_script(script=NO_PYTHON_SCRIPT)
+        context.python_held = True
     return context.new_page()
 
 
@@ -169,7 +172,15 @@ def poll(page: Any, condition: Callable[[], bool], timeout: float = 30.0, what: 
 def wait_ready(page: Any, timeout: float = 60_000) -> None:
     """Wait until the engine status says ready (fails fast on error). Under the test
     switch (the default, see the module docstring) this starts Python first."""
-    page.evaluate(START_HELD_PYTHON)
+    if getattr(page.context, "python_held", False):
+        for _ in range(5):
+            try:
+                page.evaluate(START_HELD_PYTHON)
+                break
+            except playwright_sync.Error as exc:  # a full page load under way (a click just before)
+                if "context was destroyed" not in str(exc):
+                    raise
+                page.wait_for_load_state()
     page.wait_for_selector(
         '[data-ws-engine-status][data-state="ready"], [data-ws-engine-status][data-state="error"]', timeout=timeout
     )
