@@ -6,37 +6,23 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync, readdirSync } from "node:fs";
-import { fileURLToPath } from "node:url";
-import { dirname, join } from "node:path";
 
 import {
-  EnvelopeError, FORBIDDEN_KEYS, LIMITS, SCHEMA_VERSION, clip, fnv1a, isIsoDateTime, makeBackup, newId, parseBackup,
+  FORBIDDEN_KEYS, LIMITS, SCHEMA_VERSION, clip, fnv1a, isIsoDateTime, makeBackup, newId, parseBackup,
   upgradeEnvelope, validateEnvelope,
 } from "../../docs/javascripts/worksheet/envelope.js";
 import { IMPORT_SUFFIX, applyImport, canonical, merge3, planImport, sameData } from "../../docs/javascripts/worksheet/sync.js";
 import { entryMarkdown, fileName, inert } from "../../docs/javascripts/worksheet/transfer.js";
 import { completionOf } from "../../docs/javascripts/worksheet/entries-ui.js";
 
-const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), "..", "fixtures", "backups");
-const fixture = (name) => readFileSync(join(FIXTURES, name), "utf8");
-const manifest = JSON.parse(fixture("manifest.json"));
+
+import { FIXTURES, codeOf, fixture, manifest } from "./support.mjs";
 
 const ENV = () => ({
   format: "worksheet-entry", schema_version: 1, worksheet: "smart", worksheet_version: 1, id: "abc123",
   name: "张三 · 2026 Q4", created_at: "2026-01-05T09:00:00.000Z", saved_at: "2026-01-06T10:30:00.000Z", rev: 2,
   data: { goal_text: "本季度末前提升 CSAT", owner: "张三" },
 });
-
-const codeOf = (fn) => {
-  try {
-    fn();
-  } catch (err) {
-    assert.ok(err instanceof EnvelopeError, `not an EnvelopeError: ${err}`);
-    assert.match(err.message, /[\u4e00-\u9fff]/, "message should be Chinese");
-    return err.code;
-  }
-  return null;
-};
 
 test("every fixture file is listed in the manifest", () => {
   const files = readdirSync(FIXTURES).filter((f) => !["manifest.json", "xss_strings.json", "README.md", "generate.py"].includes(f));

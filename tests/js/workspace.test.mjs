@@ -5,19 +5,15 @@
 
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
-import { dirname, join } from "node:path";
 
 import {
-  EnvelopeError, LIMITS, RECORD_KINDS, isIsoDay, makeBackup, parseBackup, upgradeEnvelope, validateEnvelope, validateRecord,
+  LIMITS, RECORD_KINDS, isIsoDay, makeBackup, parseBackup, upgradeEnvelope, validateEnvelope, validateRecord,
 } from "../../docs/javascripts/worksheet/envelope.js";
 import { nextVersion, planImport, applyImport } from "../../docs/javascripts/worksheet/sync.js";
 import { safeFileName } from "../../docs/javascripts/worksheet/result.js";
 
-const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), "..", "fixtures", "backups");
-const fixture = (name) => readFileSync(join(FIXTURES, name), "utf8");
-const manifest = JSON.parse(fixture("manifest.json"));
+
+import { codeOf, fixture, manifest } from "./support.mjs";
 
 const ENV = () => ({
   format: "worksheet-entry", schema_version: 1, worksheet: "interview", worksheet_version: 1, id: "e1",
@@ -26,17 +22,6 @@ const ENV = () => ({
 });
 const PERSON = () => ({ kind: "person", id: "p1", name: "小孙", saved_at: "2026-11-01T08:00:00.000Z", created_at: "2026-11-01T08:00:00.000Z", rev: 0 });
 const ACTION = () => ({ kind: "action", id: "a1", person: "p1", text: "跟听张敏半天", owner: "小孙", due: "2026-12-05", status: "open", saved_at: "2026-12-01T10:00:00.000Z" });
-
-const codeOf = (fn) => {
-  try {
-    fn();
-  } catch (err) {
-    assert.ok(err instanceof EnvelopeError, `not an EnvelopeError: ${err}`);
-    assert.match(err.message, /[\u4e00-\u9fff]/, "message should be Chinese");
-    return err.code;
-  }
-  return null;
-};
 
 test("every fixture reads with the people and records the manifest names (older backups: none)", () => {
   for (const [name, want] of Object.entries(manifest)) {

@@ -176,7 +176,7 @@ export function start() {
     return Promise.reject(new Error("no runtime settings"));
   }
   if (typeof Worker === "undefined" || typeof WebAssembly === "undefined") {
-    setStatus({ state: "error", progress: 0, text: "浏览器不支持", detail: "这个浏览器不支持 WebAssembly 或 Web Worker，检查功能不可用；请换用新版 Chrome、Edge 或 Firefox" });
+    setStatus({ state: "error", progress: 0, text: "浏览器不支持", detail: "这个浏览器版本太旧，自动检查用不了（填写和保存不受影响）；请换用新版 Chrome、Edge 或 Firefox" });
     return Promise.reject(new Error("unsupported"));
   }
   const early = takeEarlyWorker();
@@ -184,7 +184,7 @@ export function start() {
   const own = early ? early.worker : new Worker(new URL("./engine-worker.js", import.meta.url), { type: "module", name: "worksheet-engine" });
   timings = { requested: early ? early.at : performance.timeOrigin + performance.now() };
   worker = own;
-  const onError = (message) => failAll(new Error(message || "后台脚本加载失败（engine-worker.js）"));
+  const onError = (message) => failAll(new Error(message || "检查功能的文件没有加载成功"));
   own.onmessage = (event) => onMessage(event.data || {});
   own.onerror = (event) => {
     event.preventDefault();

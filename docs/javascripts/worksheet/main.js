@@ -21,6 +21,20 @@ const workspaces = new Set();
 /** Roots already given a controller (it sets data-ws-mounted once its entries are shown). */
 const taken = new WeakSet();
 
+// Ask the browser not to evict our data under storage pressure (where it allows: there
+// is no navigator.storage on a plain-HTTP intranet host). Only once something that keeps
+// data is on show: a page without worksheets never opens the store.
+let persistAsked = false;
+function askPersist() {
+  if (persistAsked) return;
+  persistAsked = true;
+  store.ready().then(() => {
+    if (navigator.storage && navigator.storage.persist && store.storageHealth() === "ok") {
+      navigator.storage.persisted().then((yes) => yes || navigator.storage.persist()).catch(() => {});
+    }
+  }, () => {});
+}
+
 function mountAll(root) {
   for (const c of mounted) if (!c.root.isConnected) {
     c.dispose();
@@ -53,6 +67,7 @@ function mountAll(root) {
       console.error("workspace mount failed", err);
     }
   }
+  if (roots.length || workspaces.size) askPersist();
   if (roots.length && engine.PYTHON_START !== "never") engine.start().catch(() => {});
 }
 
@@ -83,11 +98,3 @@ if (window.document$ && typeof window.document$.subscribe === "function") {
 } else {
   mountAll(document);
 }
-
-// Ask the browser not to evict our data under storage pressure (where it allows: there
-// is no navigator.storage on a plain-HTTP intranet host).
-store.ready().then(() => {
-  if (navigator.storage && navigator.storage.persist && store.storageHealth() === "ok") {
-    navigator.storage.persisted().then((yes) => yes || navigator.storage.persist()).catch(() => {});
-  }
-}, () => {});

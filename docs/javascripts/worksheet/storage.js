@@ -193,27 +193,24 @@ const parseJson = (text) => {
 
 const entryKey = (slug, id) => `${slug}.${id}`;
 
-function indexEntry(slug, id, env) {
-  let m = bySlug.get(slug);
-  if (env) {
-    if (!m) bySlug.set(slug, (m = new Map()));
-    m.set(id, env);
+/** Set (value) or remove (null) index.get(group).get(id). */
+function setIn(index, group, id, value) {
+  let m = index.get(group);
+  if (value) {
+    if (!m) index.set(group, (m = new Map()));
+    m.set(id, value);
   } else if (m) {
     m.delete(id);
   }
+}
+
+function indexEntry(slug, id, env) {
+  setIn(bySlug, slug, id, env);
   sorted.delete(slug);
   sortedAll = null;
 }
 
-function indexRecord(kind, id, record) {
-  let m = recordIndex.get(kind);
-  if (record) {
-    if (!m) recordIndex.set(kind, (m = new Map()));
-    m.set(id, record);
-  } else if (m) {
-    m.delete(id);
-  }
-}
+const indexRecord = (kind, id, record) => setIn(recordIndex, kind, id, record);
 
 function clearIndex() {
   bySlug.clear();
@@ -1022,15 +1019,17 @@ export function ready() {
 
 /**
  * The page is going away (or hidden, maybe for good) with IndexedDB writes still on
- * their way: a browser killed now could lose them. Copy those entries synchronously to
- * their localStorage keys as well; the next visit's migration (migrationStep) takes each
- * one over when it is newer than what IndexedDB holds (its parent is the stored version)
- * and removes the key once IndexedDB has it.
+ * their way: a browser killed now could lose them. Copy those entries and records
+ * synchronously to their localStorage keys as well; the next visit's migration takes
+ * each one over when it is newer than what IndexedDB holds (an entry whose parent is the
+ * stored version, migrationStep; a record with a later saved_at) and removes the key
+ * once IndexedDB has it. A write confirmed before then removes its copy at once.
  */
 function journalUnconfirmed() {
   if (backend !== "idb" || !ls) return;
   for (const op of [...unconfirmed.values(), ...pending.values()]) {
-    if (op.kind !== "entry" || op.value === undefined) continue;
+    // Entries and records (the meta record only names current entries: not worth it).
+    if (op.kind === "meta" || op.value === undefined) continue;
     try {
       ls.setItem(lsKeyOf(op), JSON.stringify(op.value));
       journaled.add(op.id);
